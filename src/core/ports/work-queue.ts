@@ -1,0 +1,57 @@
+/** Work the intake hands to workers, so webhooks are answered before any slow call. */
+export type WorkItem =
+  | { readonly kind: 'reconcile'; readonly installationId: number; readonly tier: string }
+  | { readonly kind: 'runner_finished'; readonly runnerName: string; readonly reason: string }
+  | { readonly kind: 'tenant_removed'; readonly installationId: number };
+
+export interface LeasedWork {
+  readonly leaseId: string;
+  readonly item: WorkItem;
+  /** 1 on the first delivery of the item. */
+  readonly attempt: number;
+}
+
+export interface WorkQueueStats {
+  readonly ready: number;
+  readonly delayed: number;
+  readonly leased: number;
+  readonly dead: number;
+}
+
+/**
+ * A durable queue with leases. An item whose lease runs out becomes visible again, so a
+ * crashed worker loses nothing.
+ */
+export interface WorkQueue {
+  /**
+   * Adds the item, visible after `delayMs`. Items with the same `workKey` that no worker holds
+   * yet are coalesced into one, visible at the earlier of the two times.
+   */
+  enqueue(item: WorkItem, options?: { readonly delayMs?: number }): Promise<void>;
+
+  /** Leases the oldest visible item for `leaseMs`, or returns undefined when none is ready. */
+  lease(leaseMs: number): Promise<LeasedWork | undefined>;
+
+  /** Done with the item: it is removed. */
+  ack(leaseId: string): Promise<void>;
+
+  /** Makes the item visible again after `delayMs`, counting the attempt. */
+  retry(leaseId: string, delayMs: number, error: string): Promise<void>;
+
+  /** Parks an item that can never succeed (a poison message), with the reason. */
+  deadLetter(leaseId: string, error: string): Promise<void>;
+
+  stats(): Promise<WorkQueueStats>;
+}
+
+/** Items with equal keys describe the same work and are coalesced. */
+export function workKey(item: WorkItem): string {
+  switch (item.kind) {
+    case 'reconcile':
+      return `reconcile:${item.installationId}:${item.tier}`;
+    case 'runner_finished':
+      return `runner_finished:${item.runnerName}`;
+    case 'tenant_removed':
+      return `tenant_removed:${item.installationId}`;
+  }
+}
