@@ -62,7 +62,10 @@ export class ValidationError extends PlatformError {
   readonly problems: readonly Problem[];
 
   constructor(subject: string, problems: readonly Problem[]) {
-    super('invalid_config', `${subject}: ${problems.length} problem(s)\n${formatProblems(problems)}`);
+    super(
+      'invalid_config',
+      `${subject}: ${problems.length} problem(s)\n${formatProblems(problems)}`,
+    );
     this.name = 'ValidationError';
     this.problems = problems;
   }

@@ -176,7 +176,11 @@ function checkUniqueNames(tiers: readonly Tier[], keyPrefix: string, problems: P
   const seen = new Set<string>();
   for (const tier of tiers) {
     if (seen.has(tier.name)) {
-      problems.push({ key: `${keyPrefix}.${tier.name}`, value: tier.name, message: 'duplicate name' });
+      problems.push({
+        key: `${keyPrefix}.${tier.name}`,
+        value: tier.name,
+        message: 'duplicate name',
+      });
     }
     seen.add(tier.name);
   }

@@ -1,0 +1,145 @@
+import type { CoreDeps } from './deps.js';
+import { isRetryable } from './errors.js';
+import { launchRunner } from './launch-runner.js';
+import { isoTime } from './ports/clock.js';
+import type { SlotRefusal } from './ports/ledger.js';
+import type { Runner } from './runner.js';
+import { runnerName } from './runner-name.js';
+import { ensureTenant } from './tenant-provisioning.js';
+import type { Tenant } from './tenant.js';
+import { slotLimits } from './tenant.js';
+import type { Tier } from './tier.js';
+import { findTier } from './tier.js';
+
+export type ReconcileReason =
+  SlotRefusal | 'launched' | 'unknown_tier' | 'tenant_suspended' | 'tenant_deleted';
+
+export interface ReconcileResult {
+  readonly launched: number;
+  /** Why the reconcile stopped launching. */
+  readonly reason: ReconcileReason;
+}
+
+/**
+ * Serves the demand of one (tenant, tier): launches as many runners as there are queued jobs
+ * without one, within both limits. It is level-triggered and idempotent: it reads the ledger
+ * rather than trusting the event that asked for it, and every slot it takes is taken
+ * atomically against the demand and both limits, so racing reconciles are harmless.
+ */
+export async function reconcileTier(
+  deps: CoreDeps,
+  installationId: number,
+  tierName: string,
+): Promise<ReconcileResult> {
+  const log = deps.logger.child({
+    tenant_id: installationId,
+    installation_id: installationId,
+    tier: tierName,
+  });
+  const tier = findTier(deps.catalog, tierName);
+  if (tier === undefined) {
+    log.warn('no runner: the tier is no longer configured', { reason: 'unknown_tier' });
+    return { launched: 0, reason: 'unknown_tier' };
+  }
+
+  const tenant = await ensureTenant(deps, installationId);
+  if (tenant.status !== 'active') {
+    const reason = tenant.status === 'deleted' ? 'tenant_deleted' : 'tenant_suspended';
+    log.info('no runner', { reason });
+    return { launched: 0, reason };
+  }
+
+  const { runners, reason } = await takeSlots(deps, tenant, tier);
+  logDecision(deps, tier, runners.length, reason, log);
+  if (runners.length === 0) return { launched: 0, reason };
+
+  const results = await Promise.allSettled(
+    runners.map((runner) =>
+      launchRunner(deps, tenant, tier, runner, log.child({ runner_name: runner.name })),
+    ),
+  );
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) throw pickFailure(failures);
+
+  return { launched: runners.length, reason };
+}
+
+/** Takes slots until the ledger refuses, once per scope with demand. */
+async function takeSlots(
+  deps: CoreDeps,
+  tenant: Tenant,
+  tier: Tier,
+): Promise<{ runners: Runner[]; reason: ReconcileReason }> {
+  const runners: Runner[] = [];
+  let reason: ReconcileReason = 'no_demand';
+
+  for (const repository of await demandScopes(deps, tenant, tier)) {
+    for (;;) {
+      const decision = await deps.ledger.takeSlot({
+        installationId: tenant.installationId,
+        tier: tier.name,
+        tenantTier: tenant.tier,
+        repository,
+        runnerName: runnerName(
+          deps.settings.runnerNamePrefix,
+          tenant.installationId,
+          tier.name,
+          deps.newId(),
+        ),
+        limits: slotLimits(tenant, tier),
+        at: isoTime(deps.clock),
+      });
+      if (!decision.taken) {
+        reason = decision.reason;
+        break;
+      }
+      runners.push(decision.runner);
+    }
+    if (reason === 'at_tenant_limit' || reason === 'at_tier_limit') break;
+  }
+
+  return { runners, reason: runners.length > 0 && reason === 'no_demand' ? 'launched' : reason };
+}
+
+/**
+ * Org runners serve the whole organisation: one scope. A User account has no org runners,
+ * so each repository with queued jobs is a scope of its own.
+ */
+async function demandScopes(
+  deps: CoreDeps,
+  tenant: Tenant,
+  tier: Tier,
+): Promise<(string | undefined)[]> {
+  if (tenant.accountType === 'Organization') return [undefined];
+
+  const jobs = await deps.ledger.listJobs({
+    installationId: tenant.installationId,
+    tier: tier.name,
+    status: 'queued',
+  });
+  return [...new Set(jobs.map((job) => job.repository))].sort();
+}
+
+function logDecision(
+  deps: CoreDeps,
+  tier: Tier,
+  launched: number,
+  reason: ReconcileReason,
+  log: CoreDeps['logger'],
+): void {
+  if (reason === 'at_tenant_limit' || reason === 'at_tier_limit') {
+    deps.metrics.increment('ghr_limit_reached_total', { tier: tier.name, reason });
+    log.info(launched > 0 ? 'runners launched up to the limit' : 'no runner', {
+      launched,
+      reason,
+    });
+    return;
+  }
+  if (launched > 0) log.info('runners to launch', { launched, reason });
+  else log.debug('no runner', { reason });
+}
+
+/** A retryable failure wins, so the work is tried again rather than given up. */
+function pickFailure(failures: unknown[]): unknown {
+  return failures.find((f) => isRetryable(f)) ?? failures[0];
+}

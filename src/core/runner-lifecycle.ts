@@ -1,0 +1,83 @@
+import type { CoreDeps } from './deps.js';
+import { requestReconciles } from './intake.js';
+import { runnerScope } from './launch-runner.js';
+import { isoTime } from './ports/clock.js';
+import type { Runner } from './runner.js';
+import { ACTIVE_RUNNER_STATES } from './runner.js';
+
+/**
+ * Ends a runner whose job completed or whose machine went away: makes sure the machine is gone
+ * and its secret removed, then frees its slot and asks for a reconcile of the tenant, so jobs
+ * above the limit are served as capacity frees.
+ */
+export async function finishRunner(deps: CoreDeps, name: string, reason: string): Promise<void> {
+  const runner = await deps.ledger.getRunner(name);
+  if (runner === undefined || runner.state === 'done') return;
+
+  const log = deps.logger.child({
+    tenant_id: runner.installationId,
+    installation_id: runner.installationId,
+    runner_name: name,
+    job_id: runner.jobId,
+  });
+  await releaseMachine(deps, runner);
+
+  // A runner that ends without serving a job leaves an offline registration behind; one that
+  // completed a job was removed by GitHub, as JIT runners are ephemeral.
+  if (reason !== 'completed' && runner.githubRunnerId !== undefined) {
+    await deleteRegistration(deps, runner, runner.githubRunnerId, log);
+  }
+
+  await deps.ledger.updateRunner(name, {
+    state: 'done',
+    doneReason: reason,
+    at: isoTime(deps.clock),
+  });
+  log.info('runner done; slot freed', { tier: runner.tier, reason });
+  await requestReconciles(deps, runner.installationId);
+}
+
+/**
+ * Stops every runner of a tenant whose installation was deleted. No GitHub call is made: the
+ * installation can no longer mint tokens, and its registrations went with it.
+ */
+export async function removeTenantRunners(deps: CoreDeps, installationId: number): Promise<number> {
+  const runners = await deps.ledger.listRunners({ installationId, states: ACTIVE_RUNNER_STATES });
+
+  for (const runner of runners) {
+    await releaseMachine(deps, runner);
+    await deps.ledger.updateRunner(runner.name, {
+      state: 'done',
+      doneReason: 'tenant_deleted',
+      at: isoTime(deps.clock),
+    });
+  }
+
+  deps.logger.info('runners of a deleted tenant stopped', {
+    tenant_id: installationId,
+    installation_id: installationId,
+    stopped: runners.length,
+  });
+  return runners.length;
+}
+
+async function releaseMachine(deps: CoreDeps, runner: Runner): Promise<void> {
+  if (runner.computeId !== undefined) await deps.compute.stop(runner.computeId);
+  await deps.handoff.remove(runner.name);
+}
+
+async function deleteRegistration(
+  deps: CoreDeps,
+  runner: Runner,
+  githubRunnerId: number,
+  log: CoreDeps['logger'],
+): Promise<void> {
+  const tenant = await deps.tenants.get(runner.installationId);
+  if (tenant === undefined || tenant.status === 'deleted') return;
+
+  try {
+    await deps.github.deleteRunner(runnerScope(tenant, runner), githubRunnerId);
+  } catch (error) {
+    log.warn('could not delete the registration of an ended runner', { err: error });
+  }
+}

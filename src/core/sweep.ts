@@ -1,0 +1,77 @@
+import type { CoreDeps } from './deps.js';
+import { ACTIVE_RUNNER_STATES } from './runner.js';
+
+export interface SweepResult {
+  readonly reconcilesRequested: number;
+  readonly secretsRemoved: number;
+  readonly machinesStopped: number;
+  readonly runnersGone: number;
+}
+
+/**
+ * The periodic safety net behind the event flow: asks again for every tier with queued jobs
+ * (demand whose reconcile was dropped or failed for good), removes JIT configs no runner will
+ * take, stops machines the ledger no longer knows, and ends runners whose machine vanished.
+ */
+export async function sweep(deps: CoreDeps): Promise<SweepResult> {
+  const reconcilesRequested = await requestDemand(deps);
+
+  // Read secrets and machines before the runners: anything made after the runner snapshot
+  // then cannot be mistaken for a leftover.
+  const secrets = await deps.handoff.list();
+  const machinesBefore = await deps.compute.list();
+  const active = new Map(
+    (await deps.ledger.listRunners({ states: ACTIVE_RUNNER_STATES })).map((r) => [r.name, r]),
+  );
+
+  let secretsRemoved = 0;
+  for (const name of secrets) {
+    if (active.has(name)) continue;
+    await deps.handoff.remove(name);
+    secretsRemoved += 1;
+  }
+
+  let machinesStopped = 0;
+  for (const machine of machinesBefore) {
+    if (active.has(machine.runnerName)) continue;
+    await deps.compute.stop(machine.computeId);
+    machinesStopped += 1;
+  }
+
+  // And the machines again after the snapshot, so a runner launched meanwhile is not "gone".
+  const running = new Set((await deps.compute.list()).map((m) => m.computeId));
+  let runnersGone = 0;
+  for (const runner of active.values()) {
+    if (runner.computeId === undefined || running.has(runner.computeId)) continue;
+    await deps.queue.enqueue({
+      kind: 'runner_finished',
+      runnerName: runner.name,
+      reason: 'machine_gone',
+    });
+    runnersGone += 1;
+  }
+
+  const result = { reconcilesRequested, secretsRemoved, machinesStopped, runnersGone };
+  if (secretsRemoved + machinesStopped + runnersGone > 0) {
+    deps.logger.info('sweep repaired state', { ...result });
+  }
+  return result;
+}
+
+async function requestDemand(deps: CoreDeps): Promise<number> {
+  const jobs = await deps.ledger.listJobs({ status: 'queued' });
+  const keys = new Map<string, { installationId: number; tier: string }>();
+  for (const job of jobs) {
+    keys.set(`${job.installationId}:${job.tier}`, {
+      installationId: job.installationId,
+      tier: job.tier,
+    });
+  }
+
+  for (const { installationId, tier } of keys.values()) {
+    const tenant = await deps.tenants.get(installationId);
+    if (tenant !== undefined && tenant.status !== 'active') continue;
+    await deps.queue.enqueue({ kind: 'reconcile', installationId, tier });
+  }
+  return keys.size;
+}
