@@ -1,4 +1,4 @@
-import type { IntakeOutcome, WebhookDelivery, WebhookIntake } from './delivery.js';
+import type { IntakeOutcome, WebhookIntake } from './delivery.js';
 import type { CoreDeps } from './deps.js';
 import type { JobStatus } from './job.js';
 import type { Logger } from './ports/telemetry.js';
