@@ -123,6 +123,12 @@ export class MemoryLedger implements Ledger {
           (filter.tier === undefined || runner.tier === filter.tier) &&
           (filter.states === undefined || filter.states.includes(runner.state)),
       )
-      .sort((a, b) => a.launchedAt.localeCompare(b.launchedAt) || a.name.localeCompare(b.name));
+      .sort((a, b) => byText(a.launchedAt, b.launchedAt) || byText(a.name, b.name));
   }
+}
+
+/** Orders strings by code unit, as SQLite's default collation does, so both ledgers agree. */
+function byText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
