@@ -1,3 +1,4 @@
+import { PlatformError } from '../../core/errors.js';
 import type { Job, JobStatus } from '../../core/job.js';
 import type { Runner, RunnerState } from '../../core/runner.js';
 
@@ -78,7 +79,7 @@ export function rowToJob(row: JobRow): Job {
     tier: row.tier,
     repository: row.repository,
     runId: row.run_id,
-    labels: JSON.parse(row.labels) as string[],
+    labels: parseLabels(row),
     status: row.status as JobStatus,
     runnerName: row.runner_name ?? undefined,
     conclusion: row.conclusion ?? undefined,
@@ -127,4 +128,16 @@ export function rowToRunner(row: RunnerRow): Runner {
     doneAt: row.done_at ?? undefined,
     doneReason: row.done_reason ?? undefined,
   };
+}
+
+function parseLabels(row: JobRow): string[] {
+  try {
+    return JSON.parse(row.labels) as string[];
+  } catch (error) {
+    throw new PlatformError('unavailable', `reading job ${row.id}: labels is not JSON`, {
+      cause: error,
+      retryable: false,
+      details: { job_id: row.id },
+    });
+  }
 }

@@ -5,6 +5,7 @@ export interface Migration {
   readonly sql: string;
 }
 
+/** The schema of the embedded database, in order; `openDatabase` applies what a file lacks. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
