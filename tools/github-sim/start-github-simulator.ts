@@ -1,11 +1,11 @@
 import { AppJwtVerifier } from './app-jwt.js';
-import { appRoutes } from './app-routes.js';
+import { appRoutes, type AppRouteDeps } from './app-routes.js';
 import { FaultBook } from './fault-book.js';
 import { JobDispatcher } from './job-dispatch.js';
 import { JobLifecycle } from './job-lifecycle.js';
 import { jitRoutes } from './jit-routes.js';
 import { jobRoutes } from './job-routes.js';
-import { RouteTable } from './route-table.js';
+import { RouteTable, type RouteDefinition } from './route-table.js';
 import { RunnerProtocol } from './runner-protocol.js';
 import { runnerRoutes } from './runner-routes.js';
 import { SimServer } from './sim-server.js';
@@ -36,12 +36,16 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
 
   let url = '';
   const lifecycle = new JobLifecycle(state, dispatcher, webhooks, now, () => url);
-  const routes = new RouteTable([
-    ...appRoutes({ state, appId: options.appId, now, tokenTtlMs: options.tokenTtlMs ?? HOUR_MS }),
-    ...jitRoutes({ state, now, url: () => url }),
-    ...runnerRoutes(state, (runnerId) => dispatcher.release(runnerId)),
-    ...jobRoutes(state),
-  ]);
+  const routes = new RouteTable(
+    restRoutes({
+      state,
+      appId: options.appId,
+      now,
+      tokenTtlMs: options.tokenTtlMs ?? HOUR_MS,
+      url: () => url,
+      onRunnerRemoved: (runnerId) => dispatcher.release(runnerId),
+    }),
+  );
   const server = new SimServer({
     state,
     routes,
@@ -100,6 +104,21 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
   };
+}
+
+export interface RestRouteDeps extends AppRouteDeps {
+  url: () => string;
+  onRunnerRemoved: (runnerId: number) => void;
+}
+
+/** Every REST operation the simulator serves. */
+export function restRoutes(deps: RestRouteDeps): RouteDefinition[] {
+  return [
+    ...appRoutes(deps),
+    ...jitRoutes(deps),
+    ...runnerRoutes(deps.state, deps.onRunnerRemoved),
+    ...jobRoutes(deps.state),
+  ];
 }
 
 /** A deleted installation is gone, and so are its tokens. */
