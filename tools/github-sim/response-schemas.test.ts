@@ -42,14 +42,19 @@ const checked = new Set<string>();
  * list operation but as anyOf in the single one; GitHub returns one kind of account, never both.
  */
 function fixInstallationListAccount(all: ResponseSchemas): void {
-  const list = all['GET /app/installations']?.['200'] as {
-    items?: { properties?: Record<string, unknown> };
+  type Node = {
+    allOf?: unknown[];
+    anyOf?: Node[];
+    items?: Node;
+    properties?: Record<string, Node>;
   };
-  const account = list?.items?.properties?.account as
-    { anyOf?: { allOf?: unknown[] }[] } | undefined;
+  const account = (all['GET /app/installations']?.['200'] as Node | undefined)?.items?.properties
+    ?.account;
   const both = account?.anyOf?.[0];
-  if (!both?.allOf) throw new Error('the installation list schema changed; revisit this fix');
-  account.anyOf = [{ anyOf: both.allOf }, ...account.anyOf.slice(1)];
+  if (!account?.anyOf || !both?.allOf) {
+    throw new Error('the installation list schema changed; revisit this fix');
+  }
+  account.anyOf = [{ anyOf: both.allOf as Node[] }, ...account.anyOf.slice(1)];
 }
 
 beforeAll(async () => {
