@@ -25,19 +25,14 @@ type IntakeDeps = Pick<
 export function createWebhookIntake(deps: IntakeDeps): WebhookIntake {
   return {
     receive: async function receiveDelivery(delivery) {
-      const event = parseWebhookEvent(delivery.event, delivery.payload);
+      const event = parseWebhookEvent(delivery.event, delivery.payload, (labels, runner) =>
+        isOurs(deps, labels, runner),
+      );
       const log = deps.logger.child({ delivery_id: delivery.deliveryId, event: delivery.event });
 
       if (event.kind === 'other') return { status: 'ignored', reason: 'event_not_handled' };
-
-      // Most workflow_job traffic of an org-wide installation is for other runners: decide
-      // that from the labels alone, before any read or write.
-      if (event.kind === 'workflow_job' && !isOurs(deps, event)) {
-        log.debug('workflow job is not for a tier', {
-          installation_id: event.installationId,
-          job_id: event.jobId,
-          reason: 'no_matching_tier',
-        });
+      if (event.kind === 'foreign_job') {
+        log.debug('workflow job is not for a tier', { reason: 'no_matching_tier' });
         return { status: 'ignored', reason: 'no_matching_tier' };
       }
 
@@ -56,11 +51,15 @@ export function createWebhookIntake(deps: IntakeDeps): WebhookIntake {
   };
 }
 
-function isOurs(deps: IntakeDeps, event: WorkflowJobEvent): boolean {
-  if (routeJob(deps.catalog, event.labels) !== undefined) return true;
+function isOurs(
+  deps: IntakeDeps,
+  labels: readonly string[],
+  runnerName: string | undefined,
+): boolean {
+  if (routeJob(deps.catalog, labels) !== undefined) return true;
   // GitHub may hand a job whose labels are a subset of a tier's to one of our idle runners;
   // its in_progress/completed events must still reach that runner's record.
-  return isOwnRunnerName(deps.settings.runnerNamePrefix, event.runnerName);
+  return isOwnRunnerName(deps.settings.runnerNamePrefix, runnerName);
 }
 
 async function handleInstallation(

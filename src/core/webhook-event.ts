@@ -27,13 +27,22 @@ export interface WorkflowJobEvent {
   readonly conclusion: string | undefined;
 }
 
+/** A `workflow_job` for runners that are not ours: nothing else of it is read. */
+export interface ForeignJobEvent {
+  readonly kind: 'foreign_job';
+  readonly action: JobStatus;
+}
+
 export interface OtherEvent {
   readonly kind: 'other';
   readonly event: string;
   readonly action: string | undefined;
 }
 
-export type DomainEvent = InstallationEvent | WorkflowJobEvent | OtherEvent;
+export type DomainEvent = InstallationEvent | WorkflowJobEvent | ForeignJobEvent | OtherEvent;
+
+/** Says from a job's labels and runner name whether the job concerns our runners. */
+export type JobRelevance = (labels: readonly string[], runnerName: string | undefined) => boolean;
 
 const JOB_ACTIONS: readonly string[] = ['queued', 'waiting', 'in_progress', 'completed'];
 
@@ -41,7 +50,11 @@ const JOB_ACTIONS: readonly string[] = ['queued', 'waiting', 'in_progress', 'com
  * Reads the few fields the core acts on from a webhook payload. Anything malformed is an
  * `invalid_input` error naming the field and the value, so the sender learns what was wrong.
  */
-export function parseWebhookEvent(event: string, payload: unknown): DomainEvent {
+export function parseWebhookEvent(
+  event: string,
+  payload: unknown,
+  isOurs: JobRelevance,
+): DomainEvent {
   const body = asRecord(payload, 'payload');
   const action = typeof body['action'] === 'string' ? body['action'] : undefined;
 
@@ -49,7 +62,7 @@ export function parseWebhookEvent(event: string, payload: unknown): DomainEvent 
     return parseInstallation(event, action, body);
   }
   if (event === 'workflow_job' && action !== undefined && JOB_ACTIONS.includes(action)) {
-    return parseWorkflowJob(action as JobStatus, body);
+    return parseWorkflowJob(action as JobStatus, body, isOurs);
   }
   return { kind: 'other', event, action };
 }
@@ -76,14 +89,24 @@ function parseInstallation(
   };
 }
 
-function parseWorkflowJob(action: JobStatus, body: Record<string, unknown>): WorkflowJobEvent {
-  const installation = asRecord(body['installation'], 'installation');
+function parseWorkflowJob(
+  action: JobStatus,
+  body: Record<string, unknown>,
+  isOurs: JobRelevance,
+): WorkflowJobEvent | ForeignJobEvent {
   const job = asRecord(body['workflow_job'], 'workflow_job');
-  const repository = asRecord(body['repository'], 'repository');
   const labels = job['labels'];
   if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) {
     throw invalid('workflow_job.labels', labels, 'must be a list of strings');
   }
+  // Most workflow_job traffic of an org-wide installation is for other runners: decide that
+  // from the labels alone, before reading anything else.
+  if (!isOurs(labels as string[], optionalString(job['runner_name']))) {
+    return { kind: 'foreign_job', action };
+  }
+
+  const installation = asRecord(body['installation'], 'installation');
+  const repository = asRecord(body['repository'], 'repository');
 
   return {
     kind: 'workflow_job',
