@@ -211,7 +211,12 @@ async function trackOwnRunner(
     return { status: 'accepted', reason: 'runner_busy' };
   }
   if (status === 'completed') {
-    await deps.queue.enqueue({ kind: 'runner_finished', runnerName: name, reason: 'completed' });
+    await deps.queue.enqueue({
+      kind: 'runner_finished',
+      runnerName: name,
+      tier: runner.tier,
+      reason: 'completed',
+    });
     return { status: 'accepted', reason: 'runner_finished' };
   }
   return { status: 'accepted', reason: `job_${status}` };

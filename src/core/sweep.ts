@@ -46,6 +46,7 @@ export async function sweep(deps: CoreDeps): Promise<SweepResult> {
     await deps.queue.enqueue({
       kind: 'runner_finished',
       runnerName: runner.name,
+      tier: runner.tier,
       reason: 'machine_gone',
     });
     runnersGone += 1;

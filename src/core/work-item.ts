@@ -4,7 +4,7 @@ import type { WorkItem } from './ports/work-queue.js';
 
 const FIELD_RULES: Readonly<Record<WorkItem['kind'], Readonly<Record<string, Rule>>>> = {
   reconcile: { installationId: wholeNumberAtLeast(1), tier: nonEmptyText },
-  runner_finished: { runnerName: nonEmptyText, reason: nonEmptyText },
+  runner_finished: { runnerName: nonEmptyText, tier: nonEmptyText, reason: nonEmptyText },
   tenant_removed: { installationId: wholeNumberAtLeast(1) },
 };
 

@@ -15,6 +15,7 @@ import type { Config } from '../config/config.js';
 import type { CoreDeps } from '../core/deps.js';
 import { createWebhookIntake } from '../core/intake.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { Ledger } from '../core/ports/ledger.js';
 import type { Logger } from '../core/ports/telemetry.js';
 import type { WorkItem, WorkQueue } from '../core/ports/work-queue.js';
 import { sweep } from '../core/sweep.js';
@@ -57,6 +58,7 @@ export async function startEmbeddedControlPlane(
   describeMetrics(metrics);
 
   let pool: WorkerPool | undefined;
+  const ledger = new SqliteLedger(db);
   const queue = notifying(new SqliteWorkQueue(db, clock, logger), () => pool?.notify());
   const handoff = new MemoryJitHandoff();
   const compute = new ProcessCompute({
@@ -69,9 +71,12 @@ export async function startEmbeddedControlPlane(
     logger,
     clock,
     shutdownGraceMs: config.runner.shutdownGraceSeconds * 1000,
-    onExit: (runnerName) => {
-      queue.enqueue({ kind: 'runner_finished', runnerName, reason: 'exited' }).catch((error) => {
-        logger.error('could not queue the end of a runner', { runner_name: runnerName, err: error });
+    onExit: (runnerName: string) => {
+      queueRunnerExit(ledger, queue, runnerName).catch((error: unknown) => {
+        logger.error('could not queue the end of a runner', {
+          runner_name: runnerName,
+          err: error,
+        });
       });
     },
   });
@@ -84,7 +89,7 @@ export async function startEmbeddedControlPlane(
       workFolder: '_work',
     },
     tenants: new SqliteTenantStore(db),
-    ledger: new SqliteLedger(db),
+    ledger,
     deliveries: new SqliteDeliveryLog(db),
     queue,
     compute,
@@ -151,6 +156,13 @@ export async function startEmbeddedControlPlane(
       });
     },
   };
+}
+
+/** A runner process ended: free its slot, whatever the reason (job done, crash, kill). */
+async function queueRunnerExit(ledger: Ledger, queue: WorkQueue, runnerName: string) {
+  const runner = await ledger.getRunner(runnerName);
+  if (runner === undefined || runner.state === 'done') return;
+  await queue.enqueue({ kind: 'runner_finished', runnerName, tier: runner.tier, reason: 'exited' });
 }
 
 /** Wakes the workers after each enqueue, so new work does not wait for the next poll. */

@@ -5,7 +5,11 @@ import { ACTIVE_RUNNER_STATES } from '../core/runner.js';
 
 export function describeMetrics(metrics: PrometheusRegistry): void {
   metrics.describe('ghr_runners_launched_total', 'Runners launched, by tier.', 'counter');
-  metrics.describe('ghr_runner_launch_failures_total', 'Launches undone after a failure.', 'counter');
+  metrics.describe(
+    'ghr_runner_launch_failures_total',
+    'Launches undone after a failure.',
+    'counter',
+  );
   metrics.describe('ghr_limit_reached_total', 'Reconciles stopped by a limit.', 'counter');
   metrics.describe('ghr_work_items_total', 'Work items by kind and outcome.', 'counter');
   metrics.describe('ghr_active_runners', 'Runners holding a slot, by tenant and tier.', 'gauge');

@@ -44,7 +44,12 @@ export function workQueueContract(createQueue: WorkQueueFactory): void {
       await queue.enqueue(reconcile('late'), { delayMs: 500 });
       await queue.enqueue(reconcile('first'));
       clock.advance(10);
-      await queue.enqueue({ kind: 'runner_finished', runnerName: 'r1', reason: 'completed' });
+      await queue.enqueue({
+        kind: 'runner_finished',
+        runnerName: 'r1',
+        tier: 'small',
+        reason: 'completed',
+      });
 
       const now = await drain(queue);
       clock.advance(500);
@@ -52,7 +57,7 @@ export function workQueueContract(createQueue: WorkQueueFactory): void {
 
       expect(now).toEqual([
         reconcile('first'),
-        { kind: 'runner_finished', runnerName: 'r1', reason: 'completed' },
+        { kind: 'runner_finished', runnerName: 'r1', tier: 'small', reason: 'completed' },
       ]);
       expect(later).toEqual([reconcile('late')]);
     });

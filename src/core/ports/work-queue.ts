@@ -1,7 +1,13 @@
 /** Work the intake hands to workers, so webhooks are answered before any slow call. */
 export type WorkItem =
   | { readonly kind: 'reconcile'; readonly installationId: number; readonly tier: string }
-  | { readonly kind: 'runner_finished'; readonly runnerName: string; readonly reason: string }
+  | {
+      readonly kind: 'runner_finished';
+      readonly runnerName: string;
+      /** The runner's tier, so a backend with a queue per tier can route the item. */
+      readonly tier: string;
+      readonly reason: string;
+    }
   | { readonly kind: 'tenant_removed'; readonly installationId: number };
 
 export interface LeasedWork {
