@@ -180,3 +180,90 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+export interface JitRunner {
+  id: number;
+  name: string;
+  encodedJitConfig: string;
+}
+
+/** Registers a JIT runner through the REST API (org scope when `repo` is omitted). */
+export async function registerRunner(
+  sim: GitHubSimulator,
+  installationId: number,
+  scope: { owner: string; repo?: string },
+  name: string,
+  labels: string[],
+): Promise<JitRunner> {
+  const auth = await tokenFor(sim, installationId);
+  let groupId = 1;
+  if (scope.repo === undefined) {
+    const groups = await api(sim, `GET /orgs/${scope.owner}/actions/runner-groups`, { auth });
+    const listed = (groups.body as { runner_groups: { id: number; default: boolean }[] })
+      .runner_groups;
+    groupId = listed.find((g) => g.default)?.id ?? groupId;
+  }
+  const base =
+    scope.repo === undefined ? `/orgs/${scope.owner}` : `/repos/${scope.owner}/${scope.repo}`;
+
+  const reply = await api(sim, `POST ${base}/actions/runners/generate-jitconfig`, {
+    auth,
+    body: { name, runner_group_id: groupId, labels },
+  });
+  if (reply.status !== 201)
+    throw new Error(`registering ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  const body = reply.body as { runner: { id: number }; encoded_jit_config: string };
+  return { id: body.runner.id, name, encodedJitConfig: body.encoded_jit_config };
+}
+
+export interface ProtocolReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Speaks the runner protocol directly, as the fake runner does, for fast assignment tests. */
+export class ProtocolRunner {
+  private session: string | undefined;
+
+  constructor(
+    private readonly sim: GitHubSimulator,
+    private readonly runner: JitRunner,
+  ) {}
+
+  async connect(): Promise<ProtocolReply> {
+    const config = JSON.parse(
+      Buffer.from(this.runner.encodedJitConfig, 'base64').toString('utf8'),
+    ) as {
+      runner_id: number;
+      credential: string;
+    };
+    const reply = await this.step('connect', {
+      runner_id: config.runner_id,
+      credential: config.credential,
+    });
+    if (reply.status === 200) this.session = String(reply.body.session);
+    return reply;
+  }
+
+  /** 200 with the assigned job, or 204 when none came within `waitMs`. */
+  async acquire(waitMs: number): Promise<ProtocolReply> {
+    return this.step('acquire', { session: this.session, wait_ms: waitMs });
+  }
+
+  async complete(jobId: number): Promise<ProtocolReply> {
+    return this.step('complete', { session: this.session, job_id: jobId });
+  }
+
+  private async step(name: string, body: Record<string, unknown>): Promise<ProtocolReply> {
+    const response = await fetch(`${this.sim.url}/_sim/runner/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
+  }
+}
