@@ -111,6 +111,29 @@ describe('job assignment', () => {
     expect(sim.jobs().find((j) => j.id === otherRepo.job.id)?.status).toBe('queued');
   });
 
+  it('keeps a reinstalled App’s runners off the jobs of the old installation on the same org', async () => {
+    const sim = await setup();
+    const old = await sim.queueJob({
+      installationId: ORG_INSTALLATION.id,
+      repository: 'api',
+      labels: SMALL,
+    });
+    sim.addInstallation({ ...ORG_INSTALLATION, id: 1005 });
+    const runner = new ProtocolRunner(
+      sim,
+      await registerRunner(sim, 1005, { owner: 'acme' }, 'acme-new', SMALL),
+    );
+    await runner.connect();
+
+    const none = await runner.acquire(200);
+    const fresh = await sim.queueJob({ installationId: 1005, repository: 'api', labels: SMALL });
+    const taken = await runner.acquire(5_000);
+
+    expect(none.status).toBe(204);
+    expect(jobIdOf(taken.body)).toBe(fresh.job.id);
+    expect(sim.jobs().find((j) => j.id === old.job.id)?.status).toBe('queued');
+  });
+
   it('takes the oldest fitting job, whichever event announced it', async () => {
     const sim = await setup();
     const first = await sim.queueJob({

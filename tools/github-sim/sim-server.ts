@@ -14,6 +14,7 @@ import type { Fault, SimRequestRecord } from './simulator-types.js';
 
 /** GitHub Enterprise Server serves the same API under this prefix. */
 const GHES_PREFIX = '/api/v3';
+const CLOSE_GRACE_MS = 2_000;
 
 export interface SimServerDeps {
   state: SimState;
@@ -61,7 +62,10 @@ export class SimServer {
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
+    // A client that keeps its connection alive after its last answer must not hold up close.
+    const force = setTimeout(() => this.server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;
+    clearTimeout(force);
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -88,7 +92,8 @@ export class SimServer {
         parseObject(raw),
         closedSignal(res),
       );
-      write(res, response, this.standardHeaders('anonymous'));
+      // The runner protocol is not GitHub's API and counts against no rate limit.
+      write(res, response, this.standardHeaders(undefined));
       return;
     }
 
@@ -198,13 +203,13 @@ export class SimServer {
     return named !== undefined && /^\d+$/.test(named) ? Number(named) : undefined;
   }
 
-  private standardHeaders(identity: string): Record<string, string> {
+  private standardHeaders(identity: string | undefined): Record<string, string> {
     return {
       date: new Date(this.deps.now()).toUTCString(),
       'x-github-request-id': requestId(),
       'x-github-api-version-selected': '2022-11-28',
       'x-github-media-type': 'github.v3; format=json',
-      ...this.rateLimits.count(identity),
+      ...(identity === undefined ? {} : this.rateLimits.count(identity)),
     };
   }
 }

@@ -95,12 +95,6 @@ export class SimState {
     return record;
   }
 
-  /** The installation on the account with this login, if any. */
-  installationOnAccount(login: string): InstallationRecord | undefined {
-    const wanted = login.toLowerCase();
-    return [...this.installations.values()].find((i) => i.account.login.toLowerCase() === wanted);
-  }
-
   /** An org's runner groups; the first look creates its default group. */
   runnerGroups(org: string): RunnerGroupRecord[] {
     const key = org.toLowerCase();
