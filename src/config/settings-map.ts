@@ -54,10 +54,6 @@ export class SettingsMap {
     return this.entries[name];
   }
 
-  has(name: string): boolean {
-    return this.entries[name] !== undefined;
-  }
-
   /** Every entry, all marked as read: for maps whose keys are names, such as `tiers`. */
   all(): [string, unknown][] {
     const names = Object.keys(this.entries);
