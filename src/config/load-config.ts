@@ -36,14 +36,10 @@ export function loadConfig(path: string, env: Environment = process.env): Config
 
   const environment = root.text('environment', { pattern: NAME_PATTERN, rule: NAME_RULE });
   const listen = readListen(root.child('listen'));
-  const storage = root.child('storage');
-  const storagePath = storage.text('path', { fallback: './data/ghr.sqlite' });
-  storage.close();
+  const storagePath = readStoragePath(root.child('storage'), base);
   const github = readGitHub(root.child('github'), readGitHubAppSecrets(env, problems));
   const runner = readRunner(root.child('runner'), base);
-  const workers = root.child('workers');
-  const concurrency = workers.integer('concurrency', { fallback: 4, min: 1, max: 64 });
-  workers.close();
+  const concurrency = readConcurrency(root.child('workers'));
   const tiers = readTierCatalog(root, problems);
   root.close();
 
@@ -53,7 +49,7 @@ export function loadConfig(path: string, env: Environment = process.env): Config
   return deepFreeze({
     environment,
     listen,
-    storage: { path: storagePath === ':memory:' ? storagePath : resolve(base, storagePath) },
+    storage: { path: storagePath },
     github,
     runner,
     workers: { concurrency },
@@ -70,6 +66,19 @@ function readListen(listen: SettingsMap): ListenConfig {
   const port = listen.integer('port', { fallback: 8080, min: 0, max: 65535 });
   listen.close();
   return { host, port };
+}
+
+/** The SQLite file, or `:memory:` for a database that lives as long as the process. */
+function readStoragePath(storage: SettingsMap, base: string): string {
+  const path = storage.text('path', { fallback: './data/ghr.sqlite' });
+  storage.close();
+  return path === ':memory:' ? path : resolve(base, path);
+}
+
+function readConcurrency(workers: SettingsMap): number {
+  const concurrency = workers.integer('concurrency', { fallback: 4, min: 1, max: 64 });
+  workers.close();
+  return concurrency;
 }
 
 function readGitHub(github: SettingsMap, secrets: GitHubAppSecrets): GitHubConfig {
