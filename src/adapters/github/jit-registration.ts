@@ -74,8 +74,12 @@ export async function registerJitRunner(
       if (tries >= MAX_TRIES) {
         throw new PlatformError(
           'unavailable',
-          `${attempted}: GitHub failed ${MAX_TRIES} tries in a row; the last said: ${failure.message}`,
-          { retryable: true, cause: failure, details: failure.details },
+          `${failure.message} (try ${tries} of ${MAX_TRIES})`,
+          {
+            retryable: true,
+            cause: failure,
+            details: failure.details,
+          },
         );
       }
 

@@ -149,7 +149,11 @@ export async function makeBusy(
     labels: runner.labels,
     durationMs: 60_000,
   });
-  await simPost(sim, '/_sim/runner/acquire', { session: connected.session, wait_ms: 5_000 });
+  const acquired = await simPost(sim, '/_sim/runner/acquire', {
+    session: connected.session,
+    wait_ms: 5_000,
+  });
+  if (acquired.job === undefined) throw new Error(`runner ${runner.name} was given no job`);
 }
 
 async function simPost(
@@ -163,6 +167,7 @@ async function simPost(
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+  if (response.status === 204) return {};
   return (await response.json()) as Record<string, unknown>;
 }
 

@@ -75,6 +75,7 @@ describe('JIT registration errors (F14)', () => {
         retryable: true,
         details: { status: 503 },
       });
+      expect((failure as Error).message).toContain('GitHub answered 503');
       expect(runnerCalls().filter((c) => c.startsWith(ORG_JIT))).toEqual([
         `${ORG_JIT} 201`,
         `${ORG_JIT} 503`,
