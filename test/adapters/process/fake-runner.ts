@@ -10,7 +10,7 @@ import type {
   RunnerExit,
 } from '../../../src/adapters/process/process-compute.js';
 import { ProcessCompute } from '../../../src/adapters/process/process-compute.js';
-import type { LaunchSpec } from '../../../src/core/ports/compute.js';
+import type { LaunchSpec, LaunchedMachine } from '../../../src/core/ports/compute.js';
 import type { LogFields, Logger } from '../../../src/core/ports/telemetry.js';
 
 /**
@@ -142,9 +142,16 @@ export class RunnerBench {
     return spec;
   }
 
-  /** Remembers a pid so `cleanUp` kills it even when a test fails half-way. */
+  /** Launches through `compute` and tracks the process for `cleanUp`. */
+  async launch(compute: ProcessCompute, spec: LaunchSpec): Promise<LaunchedMachine> {
+    const machine = await compute.launch(spec);
+    this.track(Number(machine.computeId));
+    return machine;
+  }
+
+  /** Remembers a pid (and its group) so `cleanUp` kills it even when a test fails half-way. */
   track(pid: number): number {
-    this.pids.add(pid);
+    if (pid > 1) this.pids.add(pid);
     return pid;
   }
 
@@ -165,10 +172,12 @@ export class RunnerBench {
   cleanUp(): void {
     this.computes.forEach((compute) => compute.close());
     for (const pid of this.pids) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Already gone, as it should be.
+      for (const target of [-pid, pid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          // Already gone, as it should be.
+        }
       }
     }
     rmSync(this.root, { recursive: true, force: true });

@@ -22,8 +22,8 @@ describe('ProcessCompute after a restart', () => {
   it('adopts a live runner from the state files and sees its exit once', async () => {
     const before = bench.compute();
     const spec = await bench.prepare('ghr-201-small-sleep', 201);
-    const machine = await before.launch(spec);
-    const pid = bench.track(Number(machine.computeId));
+    const machine = await bench.launch(before, spec);
+    const pid = Number(machine.computeId);
     await bench.report(spec.runnerName);
     before.close();
 
@@ -49,8 +49,8 @@ describe('ProcessCompute after a restart', () => {
   it('reports an exit once when two instances watch the same runner', async () => {
     const starter = bench.compute();
     const spec = await bench.prepare('ghr-207-small-sleep', 207);
-    const machine = await starter.launch(spec);
-    const pid = bench.track(Number(machine.computeId));
+    const machine = await bench.launch(starter, spec);
+    const pid = Number(machine.computeId);
     await bench.report(spec.runnerName);
     const watcher = bench.compute();
     expect(await watcher.adopt()).toHaveLength(1);
@@ -66,8 +66,7 @@ describe('ProcessCompute after a restart', () => {
   it('stops an adopted runner with its whole group', async () => {
     const before = bench.compute();
     const spec = await bench.prepare('ghr-202-small-family', 202);
-    const machine = await before.launch(spec);
-    bench.track(Number(machine.computeId));
+    const machine = await bench.launch(before, spec);
     const report = await bench.report(spec.runnerName);
     const grandchild = bench.track(report.grandchild ?? 0);
     before.close();

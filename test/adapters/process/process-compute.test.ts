@@ -28,8 +28,7 @@ describe('ProcessCompute.launch', () => {
     const compute = bench.compute();
     const spec = await bench.prepare('ghr-101-small-exit0');
 
-    const machine = await compute.launch(spec);
-    bench.track(Number(machine.computeId));
+    const machine = await bench.launch(compute, spec);
     const report = await bench.report(spec.runnerName);
 
     expect(machine).toEqual({ computeId: String(report.pid), machine: 'local-4cpu' });
@@ -53,7 +52,7 @@ describe('ProcessCompute.launch', () => {
     const compute = bench.compute();
     const spec = await bench.prepare('ghr-101-small-exit1');
 
-    await compute.launch(spec);
+    await bench.launch(compute, spec);
     await waitFor(() => bench.exitsOf(spec.runnerName).length === 1, 'the exit');
 
     const log = readFileSync(join(bench.workDir, spec.runnerName, 'runner.log'), 'utf8');
@@ -65,8 +64,7 @@ describe('ProcessCompute.launch', () => {
     const compute = bench.compute();
     const spec = await bench.prepare('ghr-102-small-sleep', 102);
 
-    const machine = await compute.launch(spec);
-    bench.track(Number(machine.computeId));
+    const machine = await bench.launch(compute, spec);
 
     const state = JSON.parse(readFileSync(bench.stateFile(spec.runnerName), 'utf8'));
     expect(state).toMatchObject({
@@ -123,7 +121,7 @@ describe('ProcessCompute exits', () => {
     const compute = bench.compute();
     const spec = await bench.prepare('ghr-105-small-exit7', 105);
 
-    await compute.launch(spec);
+    await bench.launch(compute, spec);
     await waitFor(() => bench.exitsOf(spec.runnerName).length > 0, 'the exit');
     await compute.list();
     await compute.adopt();
@@ -138,7 +136,7 @@ describe('ProcessCompute exits', () => {
     const compute = bench.compute();
     const spec = await bench.prepare('ghr-111-small-leaver', 111);
 
-    await compute.launch(spec);
+    await bench.launch(compute, spec);
     const report = await bench.report(spec.runnerName);
     const grandchild = bench.track(report.grandchild ?? 0);
     await waitFor(() => bench.exitsOf(spec.runnerName).length === 1, 'the exit');
@@ -151,7 +149,7 @@ describe('ProcessCompute exits', () => {
     const compute = bench.compute();
     const spec = await bench.prepare('ghr-106-small-exit0', 106);
 
-    const machine = await compute.launch(spec);
+    const machine = await bench.launch(compute, spec);
     await waitFor(() => bench.exitsOf(spec.runnerName).length === 1, 'the exit');
 
     const mine = bench.logger.lines.filter((l) => l.fields.runner_name === spec.runnerName);
@@ -169,7 +167,7 @@ describe('ProcessCompute.stop', () => {
   it('stops the whole process group, a child of the runner too', async () => {
     const compute = bench.compute();
     const spec = await bench.prepare('ghr-107-small-family', 107);
-    const machine = await compute.launch(spec);
+    const machine = await bench.launch(compute, spec);
     const report = await bench.report(spec.runnerName);
     const grandchild = bench.track(report.grandchild ?? 0);
     expect(isAlive(grandchild)).toBe(true);
@@ -185,7 +183,7 @@ describe('ProcessCompute.stop', () => {
   it('kills a runner that ignores SIGTERM once the grace period is over', async () => {
     const compute = bench.compute({ shutdownGraceMs: 300 });
     const spec = await bench.prepare('ghr-108-small-stubborn', 108);
-    const machine = await compute.launch(spec);
+    const machine = await bench.launch(compute, spec);
     const report = await bench.report(spec.runnerName);
 
     await compute.stop(machine.computeId);
@@ -197,7 +195,7 @@ describe('ProcessCompute.stop', () => {
   it('is fine with a process that is already gone', async () => {
     const compute = bench.compute();
     const spec = await bench.prepare('ghr-109-small-exit0', 109);
-    const machine = await compute.launch(spec);
+    const machine = await bench.launch(compute, spec);
     await waitFor(() => bench.exitsOf(spec.runnerName).length === 1, 'the exit');
 
     await compute.stop(machine.computeId);
