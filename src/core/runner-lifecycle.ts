@@ -23,16 +23,18 @@ export async function finishRunner(deps: CoreDeps, name: string, reason: string)
   await releaseMachine(deps, runner);
 
   // A runner that ends without serving a job leaves an offline registration behind; one that
-  // completed a job was removed by GitHub, as JIT runners are ephemeral.
-  if (reason !== 'completed' && runner.githubRunnerId !== undefined) {
+  // took a job is removed by GitHub after it, as JIT runners are ephemeral.
+  if (runner.jobId === undefined && runner.githubRunnerId !== undefined) {
     await deleteRegistration(deps, runner, runner.githubRunnerId, log);
   }
 
-  await deps.ledger.updateRunner(name, {
+  const done = await deps.ledger.updateRunner(name, {
     state: 'done',
     doneReason: reason,
     at: isoTime(deps.clock),
   });
+  // Its job's completion and its process exit may both finish one runner: one of them reports.
+  if (done?.doneReason !== reason) return;
   log.info('runner done; slot freed', { tier: runner.tier, reason });
   await requestReconciles(deps, runner.installationId);
 }

@@ -6,7 +6,15 @@ import { MemoryLedger } from '../../src/adapters/memory/memory-ledger.js';
 import { MemoryTenantStore } from '../../src/adapters/memory/memory-tenant-store.js';
 import { MemoryWorkQueue } from '../../src/adapters/memory/memory-work-queue.js';
 import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
+import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
+import { SqliteDeliveryLog } from '../../src/adapters/sqlite/sqlite-delivery-log.js';
+import { SqliteLedger } from '../../src/adapters/sqlite/sqlite-ledger.js';
+import { SqliteTenantStore } from '../../src/adapters/sqlite/sqlite-tenant-store.js';
+import { SqliteWorkQueue } from '../../src/adapters/sqlite/sqlite-work-queue.js';
 import type { CoreDeps } from '../../src/core/deps.js';
+import type { Ledger } from '../../src/core/ports/ledger.js';
+import type { TenantStore } from '../../src/core/ports/tenant-store.js';
+import type { WorkQueue } from '../../src/core/ports/work-queue.js';
 import type { WebhookIntake } from '../../src/core/delivery.js';
 import { createWebhookIntake } from '../../src/core/intake.js';
 import type { LogFields, Logger, Metrics } from '../../src/core/ports/telemetry.js';
@@ -48,9 +56,9 @@ export interface CoreHarness {
   readonly intake: WebhookIntake;
   readonly github: MemoryGitHub;
   readonly compute: MemoryCompute;
-  readonly queue: MemoryWorkQueue;
-  readonly ledger: MemoryLedger;
-  readonly tenants: MemoryTenantStore;
+  readonly queue: WorkQueue;
+  readonly ledger: Ledger;
+  readonly tenants: TenantStore;
   readonly handoff: MemoryJitHandoff;
   readonly clock: ManualClock | RealTimeClock;
   readonly logs: LogEntry[];
@@ -79,6 +87,8 @@ export interface HarnessOptions {
   readonly matchMode?: 'exact' | 'subset';
   /** Real time instead of a manual clock, for tests that run the worker pool. */
   readonly realTime?: boolean;
+  /** Where tenants, ledger, deliveries and queue live; compute and GitHub stay in memory. */
+  readonly storage?: 'memory' | 'sqlite';
 }
 
 export function coreHarness(options: HarnessOptions = {}): CoreHarness {
@@ -88,9 +98,10 @@ export function coreHarness(options: HarnessOptions = {}): CoreHarness {
   const handoff = new MemoryJitHandoff();
   const compute = new MemoryCompute(handoff);
   const github = new MemoryGitHub();
-  const queue = new MemoryWorkQueue(clock);
-  const ledger = new MemoryLedger();
-  const tenants = new MemoryTenantStore();
+  const db = options.storage === 'sqlite' ? openDatabase(':memory:') : undefined;
+  const queue = db ? new SqliteWorkQueue(db, clock) : new MemoryWorkQueue(clock);
+  const ledger = db ? new SqliteLedger(db) : new MemoryLedger();
+  const tenants = db ? new SqliteTenantStore(db) : new MemoryTenantStore();
   const catalog: TierCatalog = buildTierCatalog(tiers, defaultTier, matchMode);
   let ids = 0;
 
@@ -99,7 +110,7 @@ export function coreHarness(options: HarnessOptions = {}): CoreHarness {
     settings: { environment: 'test-env', runnerNamePrefix: 'ghr', workFolder: '_work' },
     tenants,
     ledger,
-    deliveries: new MemoryDeliveryLog(),
+    deliveries: db ? new SqliteDeliveryLog(db) : new MemoryDeliveryLog(),
     queue,
     compute,
     handoff,
