@@ -119,11 +119,13 @@ function isOurs(job: SimJob): boolean {
 
 function printProgress(sim: GitHubSimulator, started: number, done: number, total: number): void {
   const online = TENANTS.map((t) => {
-    const count = sim.runners().filter((r) => r.installationId === t.id).length;
+    const count = sim
+      .runners()
+      .filter((r) => r.installationId === t.id && r.status === 'online').length;
     return `${t.login} ${count}`;
   }).join(', ');
   const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(3);
-  console.log(`  [${seconds}s] ${done}/${total} jobs completed; registered runners: ${online}`);
+  console.log(`  [${seconds}s] ${done}/${total} jobs completed; runners online: ${online}`);
 }
 
 async function waitForLeaverRunnersGone(sim: GitHubSimulator): Promise<void> {
