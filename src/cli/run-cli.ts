@@ -50,7 +50,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.err(`ghr: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
       io.err(`ghr: ${error.message}\n`);
       return EXIT_USAGE;
     }

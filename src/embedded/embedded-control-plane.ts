@@ -57,9 +57,10 @@ export async function startEmbeddedControlPlane(
   const metrics = new PrometheusRegistry();
   describeMetrics(metrics);
 
-  let pool: WorkerPool | undefined;
+  // Runner exits adopted at start may enqueue before the pool exists.
+  const workers: { pool?: WorkerPool } = {};
   const ledger = new SqliteLedger(db);
-  const queue = notifying(new SqliteWorkQueue(db, clock, logger), () => pool?.notify());
+  const queue = notifying(new SqliteWorkQueue(db, clock, logger), () => workers.pool?.notify());
   const handoff = new MemoryJitHandoff();
   const compute = new ProcessCompute({
     command: config.runner.command,
@@ -108,13 +109,14 @@ export async function startEmbeddedControlPlane(
   };
 
   await compute.adopt();
-  pool = startWorkerPool({
+  const pool = startWorkerPool({
     queue,
     handle: createWorkHandler(deps),
     logger,
     metrics,
     concurrency: config.workers.concurrency,
   });
+  workers.pool = pool;
 
   const app = createHttpApp({
     webhookSecrets: [config.github.webhookSecret, config.github.previousWebhookSecret].filter(
@@ -149,7 +151,7 @@ export async function startEmbeddedControlPlane(
     async stop() {
       clearInterval(sweepTimer);
       await server.close();
-      await pool?.stop();
+      await pool.stop();
       db.close();
       logger.info('control plane stopped; runner processes keep running', {
         state_dir: join(config.runner.stateDir),
