@@ -134,7 +134,9 @@ export async function startEmbeddedControlPlane(
   const server = await startNodeServer(app, config.listen);
 
   const sweepTimer = setInterval(() => {
-    sweep(deps).catch((error: unknown) => logger.error('sweep failed', { err: error }));
+    sweep(deps)
+      .then(async () => recordLedgerGauges(deps, metrics, await queue.stats()))
+      .catch((error: unknown) => logger.error('sweep failed', { err: error }));
   }, options.sweepIntervalMs ?? 30_000);
   sweepTimer.unref();
 

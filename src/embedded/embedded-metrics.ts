@@ -16,6 +16,8 @@ export function describeMetrics(metrics: PrometheusRegistry): void {
   metrics.describe('ghr_work_queue_items', 'Work items by state.', 'gauge');
 }
 
+const reported = new Set<string>();
+
 /** Refreshes the gauges that are read from the ledger rather than counted as they happen. */
 export async function recordLedgerGauges(
   deps: Pick<CoreDeps, 'ledger'>,
@@ -28,9 +30,12 @@ export async function recordLedgerGauges(
     const key = `${runner.installationId}\u0000${runner.tier}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
+  // A tenant and tier whose last runner ended still reads 0, not its last count.
+  for (const key of reported) if (!counts.has(key)) counts.set(key, 0);
   for (const [key, value] of counts) {
     const [tenant = '', tier = ''] = key.split('\u0000');
     metrics.setGauge('ghr_active_runners', { tenant_id: tenant, tier }, value);
+    reported.add(key);
   }
   for (const [state, value] of Object.entries(stats)) {
     metrics.setGauge('ghr_work_queue_items', { state }, value);
