@@ -24,7 +24,7 @@ import type { WorkerPool } from '../core/worker-pool.js';
 import { startWorkerPool } from '../core/worker-pool.js';
 import { createHttpApp } from '../http/create-http-app.js';
 import { startNodeServer } from '../http/node-server.js';
-import { describeMetrics, recordLedgerGauges } from './embedded-metrics.js';
+import { describeMetrics, ledgerGauges } from './embedded-metrics.js';
 
 export interface EmbeddedOptions {
   readonly logger: Logger;
@@ -118,6 +118,7 @@ export async function startEmbeddedControlPlane(
   });
   workers.pool = pool;
 
+  const refreshGauges = ledgerGauges(deps, metrics);
   const app = createHttpApp({
     webhookSecrets: [config.github.webhookSecret, config.github.previousWebhookSecret].filter(
       (s): s is string => s !== undefined,
@@ -127,7 +128,7 @@ export async function startEmbeddedControlPlane(
     metrics,
     health: async () => {
       const stats = await queue.stats();
-      await recordLedgerGauges(deps, metrics, stats);
+      await refreshGauges(stats);
       return { ok: true, checks: { database: 'ok', queue_ready: String(stats.ready) } };
     },
   });
@@ -135,7 +136,7 @@ export async function startEmbeddedControlPlane(
 
   const sweepTimer = setInterval(() => {
     sweep(deps)
-      .then(async () => recordLedgerGauges(deps, metrics, await queue.stats()))
+      .then(async () => refreshGauges(await queue.stats()))
       .catch((error: unknown) => logger.error('sweep failed', { err: error }));
   }, options.sweepIntervalMs ?? 30_000);
   sweepTimer.unref();
