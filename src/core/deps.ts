@@ -1,5 +1,6 @@
 import type { Clock } from './ports/clock.js';
 import type { ComputeProvider } from './ports/compute.js';
+import type { DecisionLog } from './ports/decision-log.js';
 import type { DeliveryLog } from './ports/delivery-log.js';
 import type { GitHubApi } from './ports/github.js';
 import type { JitHandoff } from './ports/jit-handoff.js';
@@ -26,6 +27,8 @@ export interface CoreDeps {
   readonly tenants: TenantStore;
   readonly ledger: Ledger;
   readonly deliveries: DeliveryLog;
+  /** Where launch decisions are kept for `ghr tenants show`; without one they are only logged. */
+  readonly decisions?: DecisionLog;
   readonly queue: WorkQueue;
   readonly compute: ComputeProvider;
   readonly handoff: JitHandoff;

@@ -7,14 +7,23 @@ import { isoTime } from './ports/clock.js';
 import { routeJob } from './routing.js';
 import { isOwnRunnerName } from './runner-name.js';
 import { queuedTiers } from './demand.js';
+import { recordDecision } from './record-decision.js';
 import type { Tenant } from './tenant.js';
 import { newTenant } from './tenant.js';
-import type { InstallationEvent, WorkflowJobEvent } from './webhook-event.js';
+import type { ForeignJobEvent, InstallationEvent, WorkflowJobEvent } from './webhook-event.js';
 import { parseWebhookEvent } from './webhook-event.js';
 
 type IntakeDeps = Pick<
   CoreDeps,
-  'catalog' | 'settings' | 'tenants' | 'ledger' | 'deliveries' | 'queue' | 'clock' | 'logger'
+  | 'catalog'
+  | 'settings'
+  | 'tenants'
+  | 'ledger'
+  | 'deliveries'
+  | 'decisions'
+  | 'queue'
+  | 'clock'
+  | 'logger'
 >;
 
 /**
@@ -33,6 +42,7 @@ export function createWebhookIntake(deps: IntakeDeps): WebhookIntake {
       if (event.kind === 'other') return { status: 'ignored', reason: 'event_not_handled' };
       if (event.kind === 'foreign_job') {
         log.debug('workflow job is not for a tier', { reason: 'no_matching_tier' });
+        await noteUnmatchedJob(deps, event);
         return { status: 'ignored', reason: 'no_matching_tier' };
       }
 
@@ -49,6 +59,26 @@ export function createWebhookIntake(deps: IntakeDeps): WebhookIntake {
       return outcome;
     },
   };
+}
+
+/**
+ * Records a queued job that asks for a self-hosted runner but matches no tier: most likely a
+ * label typo, and the first thing an operator asks about. Jobs for GitHub-hosted runners are
+ * left alone, so they still cost no write.
+ */
+async function noteUnmatchedJob(deps: IntakeDeps, event: ForeignJobEvent): Promise<void> {
+  const selfHosted = event.labels.some((label) => label.trim().toLowerCase() === 'self-hosted');
+  if (event.action !== 'queued' || !selfHosted || event.installationId === undefined) return;
+
+  await recordDecision(deps, {
+    installationId: event.installationId,
+    tier: undefined,
+    reason: 'no_matching_tier',
+    launched: 0,
+    jobId: undefined,
+    detail: `labels ${event.labels.join(', ')}`,
+    at: isoTime(deps.clock),
+  });
 }
 
 function isOurs(
@@ -135,12 +165,15 @@ async function handleWorkflowJob(
     job_id: event.jobId,
   });
   const tenant = await deps.tenants.get(event.installationId);
+  const tier = routeJob(deps.catalog, event.labels);
   if (tenant?.status === 'deleted') {
     log.info('event for a deleted tenant acknowledged', { reason: 'tenant_deleted' });
+    if (event.action === 'queued') {
+      await recordJobDecision(deps, event, tier?.name, 'tenant_deleted');
+    }
     return { status: 'ignored', reason: 'tenant_deleted' };
   }
 
-  const tier = routeJob(deps.catalog, event.labels);
   if (tier !== undefined) {
     const { job, changed } = await deps.ledger.observeJob({
       id: event.jobId,
@@ -156,7 +189,7 @@ async function handleWorkflowJob(
     });
     if (!changed) return { status: 'accepted', reason: 'job_unchanged' };
     if (job.status === 'queued') {
-      return queueDemand(deps, event.installationId, tenant, job.tier, log);
+      return queueDemand(deps, event, tenant, job.tier, log);
     }
   }
 
@@ -165,20 +198,38 @@ async function handleWorkflowJob(
 
 async function queueDemand(
   deps: IntakeDeps,
-  installationId: number,
+  event: WorkflowJobEvent,
   tenant: Tenant | undefined,
   tier: string,
   log: Logger,
 ): Promise<IntakeOutcome> {
   if (tenant?.status === 'suspended') {
     log.info('job recorded; tenant is suspended', { tier, reason: 'tenant_suspended' });
+    await recordJobDecision(deps, event, tier, 'tenant_suspended');
     return { status: 'accepted', reason: 'tenant_suspended' };
   }
 
   // An unknown tenant (installed before this deployment) is provisioned by the reconcile,
   // since that needs a GitHub call.
-  await deps.queue.enqueue({ kind: 'reconcile', installationId, tier });
+  await deps.queue.enqueue({ kind: 'reconcile', installationId: event.installationId, tier });
   return { status: 'accepted', reason: 'queued_for_reconcile' };
+}
+
+async function recordJobDecision(
+  deps: IntakeDeps,
+  event: WorkflowJobEvent,
+  tier: string | undefined,
+  reason: 'tenant_suspended' | 'tenant_deleted',
+): Promise<void> {
+  await recordDecision(deps, {
+    installationId: event.installationId,
+    tier,
+    reason,
+    launched: 0,
+    jobId: event.jobId,
+    detail: undefined,
+    at: isoTime(deps.clock),
+  });
 }
 
 async function trackOwnRunner(

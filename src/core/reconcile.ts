@@ -2,6 +2,7 @@ import type { CoreDeps } from './deps.js';
 import { isRetryable } from './errors.js';
 import { launchRunner } from './launch-runner.js';
 import { isoTime } from './ports/clock.js';
+import { recordDecision } from './record-decision.js';
 import type { SlotRefusal } from './ports/ledger.js';
 import type { Runner } from './runner.js';
 import { runnerName } from './runner-name.js';
@@ -36,9 +37,20 @@ export async function reconcileTier(
     installation_id: installationId,
     tier: tierName,
   });
+  const decided = (reason: ReconcileReason, launched: number) =>
+    recordDecision(deps, {
+      installationId,
+      tier: tierName,
+      reason,
+      launched,
+      jobId: undefined,
+      detail: undefined,
+      at: isoTime(deps.clock),
+    });
   const tier = findTier(deps.catalog, tierName);
   if (tier === undefined) {
     log.warn('no runner: the tier is no longer configured', { reason: 'unknown_tier' });
+    await decided('unknown_tier', 0);
     return { launched: 0, reason: 'unknown_tier' };
   }
 
@@ -46,11 +58,13 @@ export async function reconcileTier(
   if (tenant.status !== 'active') {
     const reason = tenant.status === 'deleted' ? 'tenant_deleted' : 'tenant_suspended';
     log.info('no runner', { reason });
+    await decided(reason, 0);
     return { launched: 0, reason };
   }
 
   const { runners, reason } = await takeSlots(deps, tenant, tier);
   logDecision(deps, tier, runners.length, reason, log);
+  await decided(reason, runners.length);
   if (runners.length === 0) return { launched: 0, reason };
 
   const results = await Promise.allSettled(

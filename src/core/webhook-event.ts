@@ -27,10 +27,16 @@ export interface WorkflowJobEvent {
   readonly conclusion: string | undefined;
 }
 
-/** A `workflow_job` for runners that are not ours: nothing else of it is read. */
+/**
+ * A `workflow_job` for runners that are not ours: beyond its labels, only the installation id
+ * is read, and leniently, so the decision log can say which tenant asked for what.
+ */
 export interface ForeignJobEvent {
   readonly kind: 'foreign_job';
   readonly action: JobStatus;
+  readonly labels: readonly string[];
+  /** Undefined when the payload carries none (GitHub's published examples, for one). */
+  readonly installationId: number | undefined;
 }
 
 export interface OtherEvent {
@@ -102,7 +108,12 @@ function parseWorkflowJob(
   // Most workflow_job traffic of an org-wide installation is for other runners: decide that
   // from the labels alone, before reading anything else.
   if (!isOurs(labels as string[], optionalString(job['runner_name']))) {
-    return { kind: 'foreign_job', action };
+    return {
+      kind: 'foreign_job',
+      action,
+      labels: labels as string[],
+      installationId: optionalId(body['installation']),
+    };
   }
 
   const installation = asRecord(body['installation'], 'installation');
@@ -140,6 +151,14 @@ function requireString(value: unknown, key: string): string {
     throw invalid(key, value, 'must be a non-empty string');
   }
   return value;
+}
+
+/** The `id` of an object that may be absent or malformed, as undefined rather than an error. */
+function optionalId(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+
+  const id = (value as Record<string, unknown>)['id'];
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -6,6 +6,7 @@ import { createGitHubApi } from '../adapters/github/octokit-github.js';
 import { MemoryJitHandoff } from '../adapters/memory/memory-jit-handoff.js';
 import { ProcessCompute } from '../adapters/process/process-compute.js';
 import { openDatabase } from '../adapters/sqlite/open-database.js';
+import { SqliteDecisionLog } from '../adapters/sqlite/sqlite-decision-log.js';
 import { SqliteDeliveryLog } from '../adapters/sqlite/sqlite-delivery-log.js';
 import { SqliteLedger } from '../adapters/sqlite/sqlite-ledger.js';
 import { SqliteTenantStore } from '../adapters/sqlite/sqlite-tenant-store.js';
@@ -92,6 +93,7 @@ export async function startEmbeddedControlPlane(
     tenants: new SqliteTenantStore(db),
     ledger,
     deliveries: new SqliteDeliveryLog(db),
+    decisions: new SqliteDecisionLog(db),
     queue,
     compute,
     handoff,

@@ -1,4 +1,5 @@
 import { MemoryCompute } from '../../src/adapters/memory/memory-compute.js';
+import { MemoryDecisionLog } from '../../src/adapters/memory/memory-decision-log.js';
 import { MemoryDeliveryLog } from '../../src/adapters/memory/memory-delivery-log.js';
 import { MemoryGitHub } from '../../src/adapters/memory/memory-github.js';
 import { MemoryJitHandoff } from '../../src/adapters/memory/memory-jit-handoff.js';
@@ -7,11 +8,13 @@ import { MemoryTenantStore } from '../../src/adapters/memory/memory-tenant-store
 import { MemoryWorkQueue } from '../../src/adapters/memory/memory-work-queue.js';
 import { ManualClock } from '../../src/adapters/memory/manual-clock.js';
 import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
+import { SqliteDecisionLog } from '../../src/adapters/sqlite/sqlite-decision-log.js';
 import { SqliteDeliveryLog } from '../../src/adapters/sqlite/sqlite-delivery-log.js';
 import { SqliteLedger } from '../../src/adapters/sqlite/sqlite-ledger.js';
 import { SqliteTenantStore } from '../../src/adapters/sqlite/sqlite-tenant-store.js';
 import { SqliteWorkQueue } from '../../src/adapters/sqlite/sqlite-work-queue.js';
 import type { CoreDeps } from '../../src/core/deps.js';
+import type { DecisionLog } from '../../src/core/ports/decision-log.js';
 import type { Ledger } from '../../src/core/ports/ledger.js';
 import type { TenantStore } from '../../src/core/ports/tenant-store.js';
 import type { WorkQueue } from '../../src/core/ports/work-queue.js';
@@ -59,6 +62,7 @@ export interface CoreHarness {
   readonly queue: WorkQueue;
   readonly ledger: Ledger;
   readonly tenants: TenantStore;
+  readonly decisions: DecisionLog;
   readonly handoff: MemoryJitHandoff;
   readonly clock: ManualClock | RealTimeClock;
   readonly logs: LogEntry[];
@@ -87,8 +91,10 @@ export interface HarnessOptions {
   readonly matchMode?: 'exact' | 'subset';
   /** Real time instead of a manual clock, for tests that run the worker pool. */
   readonly realTime?: boolean;
-  /** Where tenants, ledger, deliveries and queue live; compute and GitHub stay in memory. */
+  /** Where tenants, ledger, deliveries, decisions and queue live; compute and GitHub stay in memory. */
   readonly storage?: 'memory' | 'sqlite';
+  /** Replaces the decision log the storage would have, e.g. with one that fails. */
+  readonly decisions?: DecisionLog;
 }
 
 export function coreHarness(options: HarnessOptions = {}): CoreHarness {
@@ -102,6 +108,7 @@ export function coreHarness(options: HarnessOptions = {}): CoreHarness {
   const queue = db ? new SqliteWorkQueue(db, clock) : new MemoryWorkQueue(clock);
   const ledger = db ? new SqliteLedger(db) : new MemoryLedger();
   const tenants = db ? new SqliteTenantStore(db) : new MemoryTenantStore();
+  const decisions = options.decisions ?? (db ? new SqliteDecisionLog(db) : new MemoryDecisionLog());
   const catalog: TierCatalog = buildTierCatalog(tiers, defaultTier, matchMode);
   let ids = 0;
 
@@ -111,6 +118,7 @@ export function coreHarness(options: HarnessOptions = {}): CoreHarness {
     tenants,
     ledger,
     deliveries: db ? new SqliteDeliveryLog(db) : new MemoryDeliveryLog(),
+    decisions,
     queue,
     compute,
     handoff,
@@ -131,6 +139,7 @@ export function coreHarness(options: HarnessOptions = {}): CoreHarness {
     queue,
     ledger,
     tenants,
+    decisions,
     handoff,
     clock,
     logs,

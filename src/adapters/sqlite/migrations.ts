@@ -87,4 +87,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX work_items_by_lease ON work_items (lease_id) WHERE lease_id IS NOT NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'decision log',
+    sql: `
+      CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        installation_id INTEGER NOT NULL,
+        tier TEXT,
+        reason TEXT NOT NULL,
+        launched INTEGER NOT NULL CHECK (launched >= 0),
+        job_id INTEGER,
+        detail TEXT,
+        at TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        repeats INTEGER NOT NULL DEFAULT 1 CHECK (repeats >= 1)
+      ) STRICT;
+      -- The newest decisions of one tenant, and the cut-off for its retention.
+      CREATE INDEX decisions_by_tenant ON decisions (installation_id, id);
+    `,
+  },
 ];

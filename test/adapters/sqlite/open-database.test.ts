@@ -54,11 +54,12 @@ describe('openDatabase', () => {
   it('applies only the migrations a file has not had yet', () => {
     const path = databases.filePath();
     databases.openFile(path).close();
-    const next = { version: 2, name: 'notes', sql: 'CREATE TABLE notes (body TEXT) STRICT' };
+    const version = MIGRATIONS.length + 1;
+    const next = { version, name: 'notes', sql: 'CREATE TABLE notes (body TEXT) STRICT' };
 
     const db = openDatabase(path, { migrations: [...MIGRATIONS, next] });
 
-    expect(versions(db)).toEqual([1, 2]);
+    expect(versions(db)).toEqual([...MIGRATIONS.map((migration) => migration.version), version]);
     expect(tables(db)).toContain('notes');
     db.close();
   });
@@ -86,7 +87,11 @@ describe('openDatabase', () => {
     databases.openFile(path).close();
     const broken = [
       ...MIGRATIONS,
-      { version: 2, name: 'half', sql: 'CREATE TABLE half (x TEXT) STRICT; NOT SQL AT ALL' },
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'half',
+        sql: 'CREATE TABLE half (x TEXT) STRICT; NOT SQL AT ALL',
+      },
     ];
 
     await expectRefused(
@@ -96,7 +101,7 @@ describe('openDatabase', () => {
     );
 
     const db = databases.openFile(path);
-    expect(versions(db)).toEqual([1]);
+    expect(versions(db)).toEqual(MIGRATIONS.map((migration) => migration.version));
     expect(tables(db)).not.toContain('half');
   });
 
