@@ -25,6 +25,7 @@ export interface Runner {
   /** Instance type or shape it ran on. */
   readonly machine: string | undefined;
   readonly jobId: number | undefined;
+  /** ISO times: the slot was taken; GitHub registered it; it took its job; it ended. */
   readonly launchedAt: string;
   readonly registeredAt: string | undefined;
   readonly startedAt: string | undefined;
@@ -68,8 +69,13 @@ export function applyRunnerPatch(runner: Runner, patch: RunnerPatch): Runner {
     computeId: patch.computeId ?? runner.computeId,
     machine: patch.machine ?? runner.machine,
     jobId: patch.jobId ?? runner.jobId,
+    // Registered once GitHub knows the runner (its JIT config was minted), or once it is seen
+    // online, whichever comes first.
     registeredAt:
-      runner.registeredAt ?? (state === 'idle' || state === 'busy' ? patch.at : undefined),
+      runner.registeredAt ??
+      (patch.githubRunnerId !== undefined || state === 'idle' || state === 'busy'
+        ? patch.at
+        : undefined),
     startedAt: runner.startedAt ?? (state === 'busy' ? patch.at : undefined),
     doneAt: state === 'done' ? patch.at : runner.doneAt,
     doneReason: state === 'done' ? (patch.doneReason ?? 'done') : runner.doneReason,
