@@ -58,8 +58,12 @@ const PATCH_RULES: Readonly<Record<keyof TenantPatch, Rule>> = {
 
 /** Throws `invalid_input` naming each bad field, so a store never writes a broken tenant. */
 export function checkTenant(tenant: Tenant): void {
-  const problems: Problem[] = checkFields(tenant, TENANT_RULES);
-  refuseProblems(`storing tenant ${String(tenant.installationId)}`, problems);
+  refuseProblems(`storing tenant ${String(tenant.installationId)}`, tenantProblems(tenant));
+}
+
+/** Every field of `tenant` that breaks a tenant rule, for stores that read records back. */
+export function tenantProblems(tenant: Tenant): Problem[] {
+  return checkFields(tenant, TENANT_RULES);
 }
 
 /**
