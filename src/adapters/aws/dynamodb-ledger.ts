@@ -1,0 +1,274 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  TransactGetItemsCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+
+import { PlatformError } from '../../core/errors.js';
+import type { Job, JobObservation } from '../../core/job.js';
+import { applyJobObservation } from '../../core/job.js';
+import {
+  checkJobObservation,
+  checkRunnerPatch,
+  checkSlotRequest,
+} from '../../core/ledger-input.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type {
+  JobFilter,
+  Ledger,
+  RunnerFilter,
+  SlotDecision,
+  SlotRequest,
+} from '../../core/ports/ledger.js';
+import type { Runner, RunnerPatch } from '../../core/runner.js';
+import { applyRunnerPatch } from '../../core/runner.js';
+import { launchingRunner, slotRefusal } from '../../core/slot.js';
+import type { Item } from './dynamodb-attributes.js';
+import { number, text } from './dynamodb-attributes.js';
+import { DynamoConditionFailed } from './dynamodb-errors.js';
+import { itemToJob, jobToItem } from './dynamodb-job-item.js';
+import { jobKey, repositoryScopeKey, runnerKey, slotsKey } from './dynamodb-ledger-keys.js';
+import { queryJobItems, queryRunnerItems } from './dynamodb-ledger-queries.js';
+import type { StoredRunner } from './dynamodb-runner-item.js';
+import { itemToRunner, runnerToItem } from './dynamodb-runner-item.js';
+import {
+  jobCounterWrites,
+  readSlotCounts,
+  runnerCounterWrites,
+  takeSlotWrites,
+} from './dynamodb-slot-counters.js';
+import type { DynamoTable } from './dynamodb-table.js';
+
+export interface DynamoLedgerOptions {
+  /** `<prefix>-ledger`. */
+  readonly table: DynamoTable;
+  readonly clock: Clock;
+  /** How long a completed job or a done runner stays before TTL removes it. */
+  readonly retentionDays: number;
+}
+
+/**
+ * Rounds of read, decide, conditional write. A round is lost only when another writer changed
+ * the same item or counters in between, which means that writer made progress; the bound
+ * keeps a pathological storm from looping forever.
+ */
+const MAX_ROUNDS = 10;
+
+/**
+ * Jobs, runners and slot counters in `<prefix>-ledger`. Every state change is one conditional
+ * write, or one transaction when it moves a counter, so no crash can leave a counter out of
+ * step with the jobs and runners it counts. `docs/aws-ledger.md` describes the layout.
+ */
+export class DynamoLedger implements Ledger {
+  private readonly table: DynamoTable;
+  private readonly clock: Clock;
+  private readonly retentionSeconds: number;
+
+  constructor(options: DynamoLedgerOptions) {
+    this.table = options.table;
+    this.clock = options.clock;
+    this.retentionSeconds = Math.round(options.retentionDays * 86_400);
+  }
+
+  async observeJob(observation: JobObservation): Promise<{ job: Job; changed: boolean }> {
+    checkJobObservation(observation);
+
+    const attempt = `recording job ${observation.id}`;
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const known = await this.getJob(observation.id);
+      const job = applyJobObservation(known, observation);
+      if (job === known) return { job, changed: false };
+
+      if (await this.writeJob(attempt, known, job)) return { job, changed: true };
+    }
+    throw this.contended(attempt, { job_id: observation.id });
+  }
+
+  async getJob(id: number): Promise<Job | undefined> {
+    const item = await this.getItem(`reading job ${id}`, jobKey(id));
+    return item && itemToJob(item, this.table.name);
+  }
+
+  async listJobs(filter: JobFilter = {}): Promise<Job[]> {
+    const items = await queryJobItems(this.table, filter);
+    return items.map((item) => itemToJob(item, this.table.name)).sort((a, b) => a.id - b.id);
+  }
+
+  async takeSlot(request: SlotRequest): Promise<SlotDecision> {
+    checkSlotRequest(request);
+
+    const attempt = `taking a slot for runner ${request.runnerName}`;
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const [slots, runner, scope] = await this.readSlotState(attempt, request);
+      if (runner !== undefined) throw nameTaken(attempt, request.runnerName);
+
+      const reason = slotRefusal(readSlotCounts(request, slots, scope), request.limits);
+      if (reason !== undefined) return { taken: false, reason };
+
+      const granted = launchingRunner(request);
+      const writes = takeSlotWrites(this.table.name, request, runnerToItem(granted, 1, undefined));
+      const failed = await this.transact(attempt, writes);
+      if (failed === undefined) return { taken: true, runner: granted };
+      if (failed.includes(writes.length - 1)) throw nameTaken(attempt, request.runnerName);
+      // A counter moved since the read: read again and decide on what is there now.
+    }
+    throw this.contended(attempt, { runner_name: request.runnerName });
+  }
+
+  async updateRunner(name: string, patch: RunnerPatch): Promise<Runner | undefined> {
+    checkRunnerPatch(name, patch);
+
+    const attempt = `updating runner ${name}`;
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const stored = await this.getStoredRunner(name);
+      if (stored === undefined) return undefined;
+
+      const next = applyRunnerPatch(stored.runner, patch);
+      if (next === stored.runner) return next;
+
+      if (await this.writeRunner(attempt, stored, next)) return next;
+    }
+    throw this.contended(attempt, { runner_name: name });
+  }
+
+  async getRunner(name: string): Promise<Runner | undefined> {
+    return (await this.getStoredRunner(name))?.runner;
+  }
+
+  async listRunners(filter: RunnerFilter = {}): Promise<Runner[]> {
+    if (filter.states?.length === 0) return [];
+
+    const items = await queryRunnerItems(this.table, filter);
+    return items
+      .map((item) => itemToRunner(item, this.table.name).runner)
+      .sort((a, b) => byText(a.launchedAt, b.launchedAt) || byText(a.name, b.name));
+  }
+
+  /** Writes the job if it is still as read; false when another writer got there first. */
+  private async writeJob(attempt: string, known: Job | undefined, job: Job): Promise<boolean> {
+    const put = {
+      TableName: this.table.name,
+      Item: jobToItem(job, job.status === 'completed' ? this.expiry() : undefined),
+      ...(known === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            // Status only moves forward, and every other field moves with it.
+            ConditionExpression: '#status = :known',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':known': text(known.status) },
+          }),
+    };
+    const counters = jobCounterWrites(this.table.name, known, job);
+
+    if (counters.length === 0) return this.putIfUnchanged(attempt, put);
+    return (await this.transact(attempt, [{ Put: put }, ...counters])) === undefined;
+  }
+
+  /** Writes the runner if its revision is still the one read; false when it moved on. */
+  private async writeRunner(attempt: string, stored: StoredRunner, next: Runner): Promise<boolean> {
+    const put = {
+      TableName: this.table.name,
+      Item: runnerToItem(
+        next,
+        stored.revision + 1,
+        next.state === 'done' ? this.expiry() : undefined,
+      ),
+      ConditionExpression: '#revision = :read',
+      ExpressionAttributeNames: { '#revision': 'revision' },
+      ExpressionAttributeValues: { ':read': number(stored.revision) },
+    };
+    const counters = runnerCounterWrites(this.table.name, stored.runner, next);
+
+    if (counters.length === 0) return this.putIfUnchanged(attempt, put);
+    return (await this.transact(attempt, [{ Put: put }, ...counters])) === undefined;
+  }
+
+  private async getStoredRunner(name: string): Promise<StoredRunner | undefined> {
+    const item = await this.getItem(`reading runner ${name}`, runnerKey(name));
+    return item && itemToRunner(item, this.table.name);
+  }
+
+  /** The tenant's counters, the runner name's item and the repository scope, as one snapshot. */
+  private async readSlotState(
+    attempt: string,
+    request: SlotRequest,
+  ): Promise<[Item | undefined, Item | undefined, Item | undefined]> {
+    const keys = [slotsKey(request.installationId), runnerKey(request.runnerName)];
+    if (request.repository !== undefined) {
+      keys.push(repositoryScopeKey(request.installationId, request.tier, request.repository));
+    }
+
+    const output = await this.table.send(attempt, (client) =>
+      client.send(
+        new TransactGetItemsCommand({
+          TransactItems: keys.map((Key) => ({ Get: { TableName: this.table.name, Key } })),
+        }),
+      ),
+    );
+    const items = (output.Responses ?? []).map((response) => response.Item);
+    return [items[0], items[1], items[2]];
+  }
+
+  private async getItem(attempt: string, key: Item): Promise<Item | undefined> {
+    const output = await this.table.send(attempt, (client) =>
+      client.send(
+        new GetItemCommand({ TableName: this.table.name, Key: key, ConsistentRead: true }),
+      ),
+    );
+    return output.Item;
+  }
+
+  private async putIfUnchanged(attempt: string, put: PutItemCommand['input']): Promise<boolean> {
+    try {
+      await this.table.send(attempt, (client) => client.send(new PutItemCommand(put)));
+      return true;
+    } catch (error) {
+      if (error instanceof DynamoConditionFailed) return false;
+      throw error;
+    }
+  }
+
+  /** Runs the transaction; returns undefined when it committed, else the items that failed. */
+  private async transact(
+    attempt: string,
+    writes: TransactWriteItem[],
+  ): Promise<readonly number[] | undefined> {
+    try {
+      await this.table.send(attempt, (client) =>
+        client.send(new TransactWriteItemsCommand({ TransactItems: writes })),
+      );
+      return undefined;
+    } catch (error) {
+      if (error instanceof DynamoConditionFailed) return error.failedItems;
+      throw error;
+    }
+  }
+
+  private expiry(): number {
+    return Math.floor(this.clock.now() / 1000) + this.retentionSeconds;
+  }
+
+  private contended(attempt: string, details: Readonly<Record<string, unknown>>): PlatformError {
+    return new PlatformError(
+      'conflict',
+      `${attempt}: other writers changed the same items ${MAX_ROUNDS} times in a row; try again`,
+      { retryable: true, details: { ...details, table: this.table.name } },
+    );
+  }
+}
+
+function nameTaken(attempt: string, runnerName: string): PlatformError {
+  return new PlatformError(
+    'conflict',
+    `${attempt}: runner names are single-use, and this one exists`,
+    { details: { runner_name: runnerName } },
+  );
+}
+
+/** Orders strings by code unit, as the memory and SQLite ledgers do, so all three agree. */
+function byText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
