@@ -48,6 +48,7 @@ export function jitParameterName(environment: string, instanceId: string): strin
 const ENVIRONMENT = /^(?![Aa][Ww][Ss]|[Ss][Ss][Mm])[A-Za-z0-9_.-]{1,64}$/;
 const DESCRIBE_PAGE = 50;
 const DELETE_BATCH = 10;
+const RECENT_WRITES = 1_000;
 
 /**
  * JIT configs handed to EC2 runners as SecureString parameters, one per instance at
@@ -59,8 +60,12 @@ const DELETE_BATCH = 10;
  */
 export class SsmJitHandoff implements JitHandoff, InstanceJitPublisher {
   private readonly pending = new Map<string, PendingConfig>();
-  /** Parameter names by runner, for those this process wrote or listed. */
-  private readonly known = new Map<string, string>();
+  /**
+   * Parameters this process wrote lately, by runner: a launch that fails right after the write
+   * removes its parameter without waiting for a listing to show it. Capped, since a parameter
+   * that was taken says nothing to this process.
+   */
+  private readonly written = new Map<string, string>();
   private readonly path: string;
   private readonly retry: ThrottleRetry;
 
@@ -94,8 +99,8 @@ export class SsmJitHandoff implements JitHandoff, InstanceJitPublisher {
     }
 
     const name = jitParameterName(this.options.environment, instance.instanceId);
-    // Known before the write, so a write whose answer was lost is still removed by `remove`.
-    this.known.set(runnerName, name);
+    // Noted before the write, so a write whose answer was lost is still removed by `remove`.
+    this.noteWritten(runnerName, name);
     await this.write(name, runnerName, pending, instance);
 
     this.pending.delete(runnerName);
@@ -112,7 +117,7 @@ export class SsmJitHandoff implements JitHandoff, InstanceJitPublisher {
       const value = await this.read(name);
       // Whoever deletes the parameter took it; a second taker finds it gone.
       if (value === undefined || !(await this.deleteOne(name))) continue;
-      this.known.delete(runnerName);
+      this.written.delete(runnerName);
       return value;
     }
     return undefined;
@@ -130,18 +135,15 @@ export class SsmJitHandoff implements JitHandoff, InstanceJitPublisher {
       );
     }
 
-    this.known.delete(runnerName);
+    this.written.delete(runnerName);
   }
 
   async list(): Promise<string[]> {
     const runners = new Set(this.pending.keys());
 
-    for (const parameter of await this.describe([
-      { Key: 'Path', Option: 'OneLevel', Values: [this.path] },
-    ])) {
-      if (parameter.runnerName === undefined) continue;
-      runners.add(parameter.runnerName);
-      this.known.set(parameter.runnerName, parameter.name);
+    const waiting = await this.describe([{ Key: 'Path', Option: 'OneLevel', Values: [this.path] }]);
+    for (const parameter of waiting) {
+      if (parameter.runnerName !== undefined) runners.add(parameter.runnerName);
     }
     return [...runners].sort();
   }
@@ -208,10 +210,19 @@ export class SsmJitHandoff implements JitHandoff, InstanceJitPublisher {
     }
   }
 
-  /** The parameters holding a runner's config: known here, or found by its name tag. */
+  private noteWritten(runnerName: string, name: string): void {
+    this.written.delete(runnerName);
+    this.written.set(runnerName, name);
+    if (this.written.size <= RECENT_WRITES) return;
+
+    const oldest = this.written.keys().next().value;
+    if (oldest !== undefined) this.written.delete(oldest);
+  }
+
+  /** The parameters holding a runner's config: written here lately, or found by its name tag. */
   private async parametersOf(runnerName: string): Promise<string[]> {
-    const known = this.known.get(runnerName);
-    if (known !== undefined) return [known];
+    const written = this.written.get(runnerName);
+    if (written !== undefined) return [written];
 
     const found = await this.describe([
       { Key: 'Path', Option: 'OneLevel', Values: [this.path] },
