@@ -35,6 +35,7 @@ export async function launchRunner(
 ): Promise<void> {
   const scope = runnerScope(tenant, runner);
   let githubRunnerId: number | undefined;
+  let computeId: string | undefined;
 
   try {
     const jit = await deps.github.generateJitConfig({
@@ -58,6 +59,7 @@ export async function launchRunner(
       spot: tier.spot,
       tags,
     });
+    computeId = machine.computeId;
     await deps.ledger.updateRunner(runner.name, {
       computeId: machine.computeId,
       machine: machine.machine,
@@ -67,7 +69,7 @@ export async function launchRunner(
     deps.metrics.increment('ghr_runners_launched_total', { tier: tier.name });
     log.info('runner launched', { compute_id: machine.computeId, machine: machine.machine });
   } catch (error) {
-    await undoLaunch(deps, scope, runner, githubRunnerId, log);
+    await undoLaunch(deps, scope, runner, { githubRunnerId, computeId }, log);
     deps.metrics.increment('ghr_runner_launch_failures_total', { tier: tier.name });
     throw error;
   }
@@ -77,9 +79,21 @@ async function undoLaunch(
   deps: LaunchDeps,
   scope: RunnerScope,
   runner: Runner,
-  githubRunnerId: number | undefined,
+  made: { readonly githubRunnerId: number | undefined; readonly computeId: string | undefined },
   log: Logger,
 ): Promise<void> {
+  const { githubRunnerId, computeId } = made;
+  if (computeId !== undefined) {
+    try {
+      await deps.compute.stop(computeId);
+    } catch (error) {
+      // The sweep stops machines the ledger does not hold as active.
+      log.warn('could not stop the machine of a failed launch', {
+        compute_id: computeId,
+        err: error,
+      });
+    }
+  }
   await deps.handoff.remove(runner.name);
 
   if (githubRunnerId !== undefined) {
