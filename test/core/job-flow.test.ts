@@ -287,6 +287,38 @@ describe('failures', () => {
     });
   });
 
+  it('stops the machine when recording it fails after it started (F17)', async () => {
+    const h = coreHarness();
+    await install(h);
+    const ledger = h.deps.ledger;
+    const failing = {
+      ...h.deps,
+      ledger: {
+        ...ledger,
+        listJobs: ledger.listJobs.bind(ledger),
+        takeSlot: ledger.takeSlot.bind(ledger),
+        getRunner: ledger.getRunner.bind(ledger),
+        updateRunner: async (name: string, patch: Parameters<typeof ledger.updateRunner>[1]) => {
+          if (patch.computeId !== undefined) throw new PlatformError('unavailable', 'store down');
+          return ledger.updateRunner(name, patch);
+        },
+      },
+    };
+    await h.deliver('workflow_job', queued(1));
+    const work = await h.queue.lease(60_000);
+    const handle = (await import('../../src/core/work-handler.js')).createWorkHandler(failing);
+    const failure = await handle(work!.item).catch((e: unknown) => e);
+
+    expect((failure as PlatformError).code).toBe('unavailable');
+    expect(h.compute.launches).toHaveLength(1);
+    expect(h.compute.running.size).toBe(0);
+    expect(await h.handoff.list()).toEqual([]);
+    expect((await ledger.listRunners())[0]).toMatchObject({
+      state: 'done',
+      doneReason: 'launch_failed',
+    });
+  });
+
   it('serves other tenants when one tenant fails, and that one later (F11)', async () => {
     const h = coreHarness();
     for (const [id, login] of [
