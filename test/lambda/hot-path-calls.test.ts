@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+
+import { operationsOf } from '../support/aws-calls.js';
+import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
+import type { Deployment } from './lambda-world.js';
+import { SMALL_LABELS, lambdaWorld } from './lambda-world.js';
+
+const world = lambdaWorld();
+
+/** One queued job through warm functions: the calls of each leg, and GitHub's. */
+async function oneJob(
+  aws: Deployment,
+  functions: {
+    webhook: ReturnType<Deployment['webhook']>;
+    scaleUp: ReturnType<Deployment['scaleUp']>;
+  },
+  tenant: number,
+  jobId: number,
+) {
+  const githubBefore = world.sim.requests().length;
+  const awsBefore = aws.calls.length;
+
+  const answer = await aws.deliver(
+    functions.webhook,
+    'workflow_job',
+    workflowJobPayload({
+      action: 'queued',
+      installationId: tenant,
+      jobId,
+      labels: [...SMALL_LABELS],
+      repository: `org-${tenant}/app`,
+    }),
+  );
+  const webhookCalls = operationsOf(aws.calls.slice(awsBefore));
+
+  const messages = await aws.receive(aws.tierQueue('small'));
+  const scaleUpStart = aws.calls.length;
+  await aws.consume(functions.scaleUp, aws.tierQueue('small'), messages);
+  const scaleUpCalls = operationsOf(aws.calls.slice(scaleUpStart));
+
+  const github = world.sim
+    .requests()
+    .slice(githubBefore)
+    .map((r) => r.route);
+  return { status: answer.statusCode, webhookCalls, scaleUpCalls, github };
+}
+
+describe('the calls one queued job costs on the hot path', () => {
+  it('counts the AWS and GitHub calls of the webhook and the scale-up of a warm deployment', async () => {
+    const aws = await world.deploy({ smallMaxRunners: 5 });
+    const tenant = world.addOrganization();
+    const functions = { webhook: aws.webhook(), scaleUp: aws.scaleUp() };
+    await aws.deliver(
+      functions.webhook,
+      'installation',
+      installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
+    );
+
+    const cold = await oneJob(aws, functions, tenant, 990_001);
+    const warm = await oneJob(aws, functions, tenant, 990_002);
+
+    // What docs/aws.md reports; a change here must change the table there too.
+    expect(warm.status).toBe(202);
+    expect(warm.webhookCalls).toEqual([
+      'DynamoDB.GetItem',
+      'DynamoDB.GetItem',
+      'DynamoDB.GetItem',
+      'DynamoDB.TransactWriteItems',
+      'SQS.SendMessage',
+      'DynamoDB.PutItem',
+    ]);
+    expect(warm.scaleUpCalls).toEqual([
+      'DynamoDB.GetItem',
+      'DynamoDB.TransactGetItems',
+      'DynamoDB.TransactWriteItems',
+      'DynamoDB.TransactGetItems',
+      'DynamoDB.GetItem',
+      'DynamoDB.PutItem',
+      'EC2.CreateFleet',
+      'SSM.PutParameter',
+      'DynamoDB.GetItem',
+      'DynamoDB.PutItem',
+    ]);
+    expect(warm.github).toEqual(['POST /orgs/:org/actions/runners/generate-jitconfig']);
+
+    // A cold start adds the secrets, the queue URL and the amortised GitHub token and group.
+    expect(cold.webhookCalls.filter((call) => !warm.webhookCalls.includes(call))).toEqual([
+      'SQS.GetQueueUrl',
+    ]);
+    expect(cold.scaleUpCalls.filter((call) => !warm.scaleUpCalls.includes(call))).toEqual([
+      'SSM.GetParameters',
+    ]);
+    expect(cold.github).toEqual([
+      'POST /app/installations/:installation_id/access_tokens',
+      'GET /orgs/:org/actions/runner-groups',
+      'POST /orgs/:org/actions/runners/generate-jitconfig',
+    ]);
+  });
+
+  it('makes no instance listing, runner listing or parameter search on the hot path', async () => {
+    const aws = await world.deploy({ smallMaxRunners: 5 });
+    const tenant = world.addOrganization();
+    const functions = { webhook: aws.webhook(), scaleUp: aws.scaleUp() };
+
+    const jobs = [];
+    for (let job = 0; job < 3; job += 1) {
+      jobs.push(await oneJob(aws, functions, tenant, 991_000 + job));
+    }
+
+    const awsCalls = jobs.flatMap((job) => [...job.webhookCalls, ...job.scaleUpCalls]);
+    const githubCalls = jobs.flatMap((job) => job.github);
+    expect(await aws.instancesOf(tenant)).toHaveLength(3);
+    expect(awsCalls).not.toContain('EC2.DescribeInstances');
+    expect(awsCalls).not.toContain('SSM.DescribeParameters');
+    expect(awsCalls.filter((call) => call.startsWith('DynamoDB.Query'))).toEqual([]);
+    expect(
+      githubCalls.filter(
+        (route) => route.includes('/actions/runners') && !route.includes('generate-jitconfig'),
+      ),
+    ).toEqual([]);
+    expect(world.sim.tokensMinted(tenant)).toBe(1);
+  });
+});

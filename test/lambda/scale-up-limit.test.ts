@@ -1,0 +1,63 @@
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { describe, expect, it } from 'vitest';
+
+import { createDynamoStores } from '../../src/adapters/aws/dynamodb-stores.js';
+import { ACTIVE_RUNNER_STATES } from '../../src/core/runner.js';
+import { workflowJobPayload } from '../support/webhook-payloads.js';
+import { SMALL_LABELS, lambdaWorld } from './lambda-world.js';
+
+const world = lambdaWorld();
+
+const JOBS = 50;
+
+describe('the tenant limit on the AWS backend (F10)', () => {
+  it('never makes a third instance for max_runners = 2, however many scale-ups race', async () => {
+    const aws = await world.deploy({ smallMaxRunners: 2 });
+    const tenant = world.addOrganization();
+    const webhook = aws.webhook();
+    for (let job = 1; job <= JOBS; job += 1) {
+      await aws.deliver(
+        webhook,
+        'workflow_job',
+        workflowJobPayload({
+          action: 'queued',
+          installationId: tenant,
+          jobId: 960_000 + job,
+          labels: [...SMALL_LABELS],
+          repository: `org-${tenant}/app`,
+        }),
+      );
+    }
+    const messages = await aws.receive(aws.tierQueue('small'));
+
+    // Each invocation is a Lambda environment of its own: its own clients, caches and token.
+    const answers = await Promise.all(
+      messages.map((message) => aws.consume(aws.scaleUp(), aws.tierQueue('small'), [message])),
+    );
+
+    const everMade = await aws.setup.ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [{ Name: 'tag:ghr:tenant_id', Values: [String(tenant)] }],
+      }),
+    );
+    const instances = (everMade.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+    const ledger = createDynamoStores({
+      client: aws.setup.dynamodb,
+      prefix: aws.prefix,
+      clock: { now: () => Date.now() },
+    }).ledger;
+    const active = await ledger.listRunners({
+      installationId: tenant,
+      states: ACTIVE_RUNNER_STATES,
+    });
+    const queued = await ledger.listJobs({ installationId: tenant, status: 'queued' });
+
+    expect(messages).toHaveLength(JOBS);
+    expect(answers.flatMap((a) => a.batchItemFailures)).toEqual([]);
+    expect(instances).toHaveLength(2);
+    expect(active).toHaveLength(2);
+    expect(queued).toHaveLength(JOBS);
+    expect(await aws.receive(aws.tierQueue('small'))).toEqual([]);
+    expect(await aws.receive(`${aws.tierQueue('small')}-dlq`)).toEqual([]);
+  }, 120_000);
+});
