@@ -4,7 +4,8 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetParametersCommand } from '@aws-sdk/client-ssm';
 
 import type { Problem } from '../core/errors.js';
-import { PlatformError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
+import { toSsmPlatformError } from '../adapters/aws/ssm-errors.js';
 import type { AppParameterNames } from './lambda-config.js';
 
 /** What the worker functions need to act as the App. Never log it. */
@@ -68,9 +69,7 @@ async function readParameters(
   try {
     answer = await ssm.send(new GetParametersCommand({ Names: [...names], WithDecryption: true }));
   } catch (error) {
-    throw new PlatformError('unavailable', `reading ${names.join(', ')} from SSM failed`, {
-      cause: error,
-    });
+    throw toSsmPlatformError(error, `reading the App's parameters ${names.join(', ')}`);
   }
 
   const values = new Map<string, string>();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { decodeJitConfig } from '../adapters/github/github-fixture.js';
 import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
-import { SMALL_LABELS, lambdaWorld } from './lambda-world.js';
+import { SMALL_LABELS, WEBHOOK_SECRET, lambdaWorld } from './lambda-world.js';
 
 const world = lambdaWorld();
 
@@ -81,6 +81,13 @@ describe('webhook → SQS → scale-up → instance', () => {
       labels: [...SMALL_LABELS],
       status: 'offline',
     });
+
+    const logged = JSON.stringify(aws.logger.entries);
+    expect(aws.logger.entries.length).toBeGreaterThan(0);
+    expect(logged).not.toContain(JSON.stringify(WEBHOOK_SECRET).slice(1, -1));
+    expect(logged).not.toContain(parameter.Parameter?.Value);
+    expect(logged).not.toContain(jit.credential);
+    expect(logged).not.toContain('PRIVATE KEY');
   });
 
   it('provisions a tenant it never saw installed from GitHub, then serves its job', async () => {
