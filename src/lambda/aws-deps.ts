@@ -110,7 +110,7 @@ export function coreDeps(runtime: AwsRuntime, app: AppCredentials): CoreDeps {
       environment: config.prefix,
       accountId: config.accountId,
       partition: config.partition,
-      tiers: ec2Tiers(config),
+      tiers: config.launch,
       handoff,
       logger,
     }),
@@ -133,17 +133,4 @@ function coreSettings(config: LambdaConfig): CoreSettings {
     runnerNamePrefix: config.runnerNamePrefix,
     workFolder: '_work',
   };
-}
-
-/** The EC2 side of each tier; its instance types and market come with each launch spec. */
-function ec2Tiers(config: LambdaConfig) {
-  return Object.fromEntries(
-    config.catalog.tiers.map((tier) => {
-      const launch = config.launch[tier.name];
-      return [
-        tier.name,
-        { launchTemplate: launch?.launchTemplate ?? {}, subnetIds: launch?.subnetIds ?? [] },
-      ];
-    }),
-  );
 }

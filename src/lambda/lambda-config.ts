@@ -1,10 +1,10 @@
 import type { Problem } from '../core/errors.js';
 import { ValidationError } from '../core/errors.js';
 import type { TierCatalog } from '../core/tier.js';
+import type { Ec2TierLaunch } from '../adapters/aws/ec2-tier-launch.js';
 import type { LogLevel } from '../adapters/telemetry/json-logger.js';
 import { LOG_LEVELS } from '../adapters/telemetry/json-logger.js';
 import type { Environment } from '../config/github-app-secrets.js';
-import type { TierLaunchSettings } from './lambda-tier-settings.js';
 import { readLambdaTiers } from './lambda-tier-settings.js';
 
 /** Names of the SSM parameters that hold the App's credentials (SecureStrings). */
@@ -25,7 +25,7 @@ export interface LambdaConfig {
   readonly prefix: string;
   readonly catalog: TierCatalog;
   /** Per tier: the launch template and subnets of its instances. */
-  readonly launch: Readonly<Record<string, TierLaunchSettings>>;
+  readonly launch: Readonly<Record<string, Ec2TierLaunch>>;
   /** `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise Server. */
   readonly githubApiUrl: string;
   /** Runner names are `<runnerNamePrefix>-...`; names with it are ours to manage. */

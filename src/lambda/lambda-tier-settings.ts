@@ -1,32 +1,22 @@
 import type { Problem } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import type { TierCatalog } from '../core/tier.js';
+import type { Ec2TierLaunch, LaunchTemplateRef } from '../adapters/aws/ec2-tier-launch.js';
+import { checkEc2Tiers, isInstanceTypeList } from '../adapters/aws/ec2-tier-launch.js';
 import { MAX_QUEUE_NAME_LENGTH, tierQueueName } from '../adapters/aws/sqs-work-message.js';
 import { SettingsMap, isPlainMap } from '../config/settings-map.js';
 import { readTierCatalog } from '../config/tier-settings.js';
 
-/** The launch template of a tier's instances: by id (`lt-...`) or by name. */
-export interface TierLaunchTemplate {
-  readonly id?: string;
-  readonly name?: string;
-  /** A version number, `$Default` or `$Latest`; EC2's `$Default` when not given. */
-  readonly version?: string;
-}
-
-/** Where a tier's instances start: what `GHR_TIERS` adds to the tier for EC2. */
-export interface TierLaunchSettings {
-  readonly launchTemplate: TierLaunchTemplate;
-  readonly subnetIds: readonly string[];
-}
-
 export interface LambdaTiers {
   readonly catalog: TierCatalog;
-  readonly launch: Readonly<Record<string, TierLaunchSettings>>;
+  /** Per tier, where its instances start: the launch template and subnets. */
+  readonly launch: Readonly<Record<string, Ec2TierLaunch>>;
 }
 
 const VARIABLE = 'GHR_TIERS';
-const SUBNET_ID = /^subnet-[0-9a-f]+$/;
-const TEMPLATE_ID = /^lt-[0-9a-f]+$/;
-const INSTANCE_TYPE = /^[a-z0-9-]+\.[a-z0-9-]+$/;
+const TEMPLATE_VERSION = /^(\d+|\$Default|\$Latest)$/;
+const TEMPLATE_RULE =
+  'must be a launch template id (lt-...), a name, or { "id" | "name", "version" } of strings';
 
 /**
  * Reads `GHR_TIERS` (JSON: tier name to settings), `GHR_DEFAULT_TIER` and `GHR_MATCH_MODE`.
@@ -42,7 +32,7 @@ export function readLambdaTiers(
   const before = problems.length;
   const raw = parseTiers(env[VARIABLE], problems);
 
-  const launch: Record<string, TierLaunchSettings> = {};
+  const launch: Record<string, Ec2TierLaunch> = {};
   const tiers: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (!isPlainMap(value)) {
@@ -51,11 +41,13 @@ export function readLambdaTiers(
     }
     const { launch_template: template, subnet_ids: subnets, ...tier } = value;
     tiers[name] = tier;
-    launch[name] = readLaunch(name, template, subnets, problems);
+    const shaped = shapeLaunch(name, template, subnets, problems);
+    if (shaped !== undefined) launch[name] = shaped;
     checkInstanceTypes(name, tier['instance_types'], problems);
     checkQueueName(prefix, name, problems);
   }
 
+  checkLaunchRules(launch, problems);
   const catalog = readCatalog(env, tiers, problems);
   return problems.length > before || catalog === undefined ? undefined : { catalog, launch };
 }
@@ -65,7 +57,7 @@ function checkInstanceTypes(tier: string, types: unknown, problems: Problem[]): 
   // A value that is not a list of strings is reported by the tier rules already.
   const strings = Array.isArray(types) && types.every((type) => typeof type === 'string');
   if (types !== undefined && !strings) return;
-  if (strings && types.length > 0 && types.every((type) => INSTANCE_TYPE.test(type))) return;
+  if (strings && isInstanceTypeList(types)) return;
 
   problems.push({
     key: `${VARIABLE}.${tier}.instance_types`,
@@ -129,52 +121,62 @@ function variableKey(key: string): string {
   return key;
 }
 
-function readLaunch(
+/** The launch settings in the adapter's shape, or undefined (with a problem) when malformed. */
+function shapeLaunch(
   tier: string,
   template: unknown,
   subnets: unknown,
   problems: Problem[],
-): TierLaunchSettings {
+): Ec2TierLaunch | undefined {
   const key = `${VARIABLE}.${tier}`;
-  const launchTemplate = readTemplate(`${key}.launch_template`, template, problems);
+  const launchTemplate = shapeTemplate(template);
+  const subnetIds =
+    Array.isArray(subnets) && subnets.every((subnet) => typeof subnet === 'string')
+      ? (subnets as string[])
+      : undefined;
 
-  const subnetIds = Array.isArray(subnets) ? subnets : [];
-  if (
-    subnetIds.length === 0 ||
-    !subnetIds.every((s) => typeof s === 'string' && SUBNET_ID.test(s))
-  ) {
+  if (launchTemplate === undefined) {
+    problems.push({ key: `${key}.launch_template`, value: template, message: TEMPLATE_RULE });
+  }
+  if (subnetIds === undefined) {
     problems.push({
       key: `${key}.subnet_ids`,
       value: subnets,
-      message: 'must be a list of at least one subnet id (subnet-...)',
+      message: 'must be a list of subnet ids (subnet-...)',
     });
   }
-  return { launchTemplate, subnetIds: subnetIds as string[] };
+  return launchTemplate && subnetIds && { launchTemplate, subnetIds };
 }
 
-/** `"lt-0abc"` or `"name"`, or `{ id | name, version? }`. */
-function readTemplate(key: string, value: unknown, problems: Problem[]): TierLaunchTemplate {
+/** `"lt-0abc…"` is an id, any other string a name; or `{ id | name, version? }`. */
+function shapeTemplate(value: unknown): LaunchTemplateRef | undefined {
   if (typeof value === 'string' && value.trim() !== '') {
-    return TEMPLATE_ID.test(value) ? { id: value } : { name: value };
+    return value.startsWith('lt-') ? { id: value } : { name: value };
   }
+  if (!isPlainMap(value)) return undefined;
 
-  const rule = 'must be a launch template id (lt-...), a name, or { "id" | "name", "version" }';
-  if (!isPlainMap(value)) {
-    problems.push({ key, value, message: rule });
-    return {};
-  }
   const { id, name, version, ...rest } = value;
+  const text = (field: unknown) => field === undefined || typeof field === 'string';
   const fine =
     Object.keys(rest).length === 0 &&
-    (typeof id === 'string') !== (typeof name === 'string') &&
-    (id === undefined || (typeof id === 'string' && TEMPLATE_ID.test(id))) &&
-    (version === undefined ||
-      (typeof version === 'string' && /^(\d+|\$Default|\$Latest)$/.test(version)));
-  if (!fine) {
-    problems.push({ key, value, message: rule });
-    return {};
+    text(id) &&
+    text(name) &&
+    (version === undefined || (typeof version === 'string' && TEMPLATE_VERSION.test(version)));
+  return fine ? (value as LaunchTemplateRef) : undefined;
+}
+
+/** The EC2 adapter's own rules on the well-formed settings, keyed by variable. */
+function checkLaunchRules(launch: Record<string, Ec2TierLaunch>, problems: Problem[]): void {
+  if (Object.keys(launch).length === 0) return;
+
+  try {
+    checkEc2Tiers(launch);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    for (const problem of error.problems) {
+      problems.push({ ...problem, key: variableKey(problem.key) });
+    }
   }
-  return value as TierLaunchTemplate;
 }
 
 function checkQueueName(prefix: string, tier: string, problems: Problem[]): void {

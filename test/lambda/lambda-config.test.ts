@@ -116,8 +116,8 @@ describe('readLambdaConfig', () => {
   it('reports tier problems under GHR_TIERS with the key and value seen, all at once', () => {
     const tiers = {
       small: { ...TIERS.small, max_runners: 0, runner_os: '', colour: 'blue' },
-      large: { ...TIERS.large, labels: ['X'], instance_types: ['huge'] },
-      broken: { ...TIERS.small, labels: ['x'], launch_template: 42, subnet_ids: ['sn-1'] },
+      large: { ...TIERS.large, labels: ['X'], instance_types: ['huge'], subnet_ids: ['sn-1'] },
+      broken: { ...TIERS.small, labels: ['x'], launch_template: 42 },
     };
 
     const problems = problemsOf({
@@ -137,10 +137,23 @@ describe('readLambdaConfig', () => {
         }),
         expect.objectContaining({ key: 'GHR_TIERS.large.instance_types', value: ['huge'] }),
         expect.objectContaining({ key: 'GHR_TIERS.broken.launch_template', value: 42 }),
-        expect.objectContaining({ key: 'GHR_TIERS.broken.subnet_ids', value: ['sn-1'] }),
+        expect.objectContaining({ key: 'GHR_TIERS.large.subnet_ids', value: ['sn-1'] }),
         expect.objectContaining({ key: 'GHR_MATCH_MODE', value: 'any' }),
       ]),
     );
+  });
+
+  it.each([
+    ['both an id and a name', { id: 'lt-0123', name: 'small' }],
+    ['neither an id nor a name', { version: '$Latest' }],
+    ['a version EC2 does not know', { name: 'small', version: 'newest' }],
+    ['an empty name', ''],
+  ])('refuses a launch template with %s', (_case, template) => {
+    const tiers = { small: { ...TIERS.small, launch_template: template } };
+
+    expect(problemsOf({ ...ENV, GHR_TIERS: JSON.stringify(tiers) })).toEqual([
+      expect.objectContaining({ key: 'GHR_TIERS.small.launch_template' }),
+    ]);
   });
 
   it('asks for instance types on every tier, since EC2 launches need one', () => {
