@@ -165,6 +165,36 @@ describe('scale-up batches', () => {
     expect(after.map((i) => i.InstanceId)).not.toContain(atLimit[0]?.InstanceId);
   });
 
+  it('logs and acknowledges work that fails for good, such as a full runner group', async () => {
+    const aws = await world.deploy();
+    const tenant = world.addOrganization();
+    await queueJob(aws, tenant);
+    world.sim.injectFault({
+      route: 'POST /orgs/:org/actions/runners/generate-jitconfig',
+      status: 422,
+      body: { message: 'The runner group has reached its maximum number of runners.' },
+      installationId: tenant,
+    });
+    const scaleUp = aws.scaleUp();
+
+    const batch = await aws.receive(aws.tierQueue('small'));
+    const answer = await aws.consume(scaleUp, aws.tierQueue('small'), batch);
+
+    expect(batch).toHaveLength(1);
+    expect(answer.batchItemFailures).toEqual([]);
+    expect(aws.logger.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'work failed and will not be retried',
+        fields: expect.objectContaining({
+          item: { kind: 'reconcile', installationId: tenant, tier: 'small' },
+        }),
+      }),
+    );
+    expect(aws.calls.map((call) => call.operation)).not.toContain('ChangeMessageVisibility');
+    expect(await aws.instancesOf(tenant)).toEqual([]);
+  });
+
   it('delays a retry as long as GitHub’s Retry-After asks', async () => {
     const aws = await world.deploy();
     const tenant = world.addOrganization();
