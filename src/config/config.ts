@@ -1,3 +1,4 @@
+import type { PriceTable } from '../core/pricing.js';
 import type { TierCatalog } from '../core/tier.js';
 
 /** Where the HTTP server listens for the App's webhooks. */
@@ -38,6 +39,12 @@ export interface RunnerConfig {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** The admin HTTP API, present only when `admin.enabled` is true. */
+export interface AdminConfig {
+  /** The bearer token, from `GHR_ADMIN_TOKEN`. Never log it. */
+  readonly token: string;
+}
+
 /**
  * Everything `serve` needs, validated and frozen. Paths are absolute, resolved against the
  * folder of the configuration file. It holds secrets: never log it whole.
@@ -51,4 +58,8 @@ export interface Config {
   readonly runner: RunnerConfig;
   readonly workers: { readonly concurrency: number };
   readonly tiers: TierCatalog;
+  /** Prices for `ghr usage` cost estimates; undefined when the file has none. */
+  readonly pricing?: PriceTable | undefined;
+  /** Undefined when the admin API is off, which is the default. */
+  readonly admin?: AdminConfig | undefined;
 }

@@ -5,6 +5,8 @@ import { ValidationError } from '../core/errors.js';
 import type { Config, GitHubConfig, ListenConfig, RunnerConfig } from './config.js';
 import type { Environment, GitHubAppSecrets } from './github-app-secrets.js';
 import { readGitHubAppSecrets } from './github-app-secrets.js';
+import { readAdmin } from './admin-settings.js';
+import { readPricing } from './pricing-settings.js';
 import { readConfigFile } from './read-config-file.js';
 import { SettingsMap, isPlainMap } from './settings-map.js';
 import { readTierCatalog } from './tier-settings.js';
@@ -41,6 +43,8 @@ export function loadConfig(path: string, env: Environment = process.env): Config
   const runner = readRunner(root.child('runner'), base);
   const concurrency = readConcurrency(root.child('workers'));
   const tiers = readTierCatalog(root, problems);
+  const pricing = readPricing(root, tiers);
+  const admin = readAdmin(root.child('admin'), env, problems);
   root.close();
 
   if (problems.length > 0 || tiers === undefined) {
@@ -54,6 +58,8 @@ export function loadConfig(path: string, env: Environment = process.env): Config
     runner,
     workers: { concurrency },
     tiers,
+    pricing,
+    admin,
   });
 }
 
@@ -69,7 +75,7 @@ function readListen(listen: SettingsMap): ListenConfig {
 }
 
 /** The SQLite file, or `:memory:` for a database that lives as long as the process. */
-function readStoragePath(storage: SettingsMap, base: string): string {
+export function readStoragePath(storage: SettingsMap, base: string): string {
   const path = storage.text('path', { fallback: './data/ghr.sqlite' });
   storage.close();
   return path === ':memory:' ? path : resolve(base, path);
