@@ -48,7 +48,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tools/**/*.ts', 'test/**/*.ts', 'src/cli/**/*.ts', 'bin/**/*.js'],
+    files: ['tools/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts', 'bin/**/*.js'],
     rules: { 'no-console': 'off' },
   },
 );
