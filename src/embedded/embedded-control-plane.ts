@@ -25,6 +25,7 @@ import type { WorkerPool } from '../core/worker-pool.js';
 import { startWorkerPool } from '../core/worker-pool.js';
 import { createHttpApp } from '../http/create-http-app.js';
 import { startNodeServer } from '../http/node-server.js';
+import type { OperatorBackend } from '../operator/operator-backend.js';
 import { describeMetrics, ledgerGauges } from './embedded-metrics.js';
 
 export interface EmbeddedOptions {
@@ -133,6 +134,9 @@ export async function startEmbeddedControlPlane(
       await refreshGauges(stats);
       return { ok: true, checks: { database: 'ok', queue_ready: String(stats.ready) } };
     },
+    ...(config.admin === undefined
+      ? {}
+      : { admin: { token: config.admin.token, backend: operatorBackend(config, deps) } }),
   });
   const server = await startNodeServer(app, config.listen);
 
@@ -162,6 +166,22 @@ export async function startEmbeddedControlPlane(
         state_dir: join(config.runner.stateDir),
       });
     },
+  };
+}
+
+/** The admin API works on the same stores as the workers, in this process. */
+function operatorBackend(config: Config, deps: CoreDeps): OperatorBackend {
+  return {
+    label: `the database ${config.storage.path}`,
+    tenants: deps.tenants,
+    ledger: deps.ledger,
+    decisions: deps.decisions,
+    queue: deps.queue,
+    catalog: config.tiers,
+    pricing: config.pricing,
+    clock: deps.clock,
+    progress: () => {},
+    close: async () => {},
   };
 }
 

@@ -3,6 +3,8 @@ import type { WebhookIntake } from '../core/delivery.js';
 import { PlatformError } from '../core/errors.js';
 import type { Logger } from '../core/ports/telemetry.js';
 import type { PrometheusRegistry } from '../adapters/telemetry/prometheus.js';
+import type { AdminApiOptions } from './admin-routes.js';
+import { mountAdminRoutes } from './admin-routes.js';
 import { DELIVERIES_METRIC, createWebhookHandler } from './webhook-handler.js';
 
 /** GitHub caps webhook payloads at 25 MB. */
@@ -24,10 +26,13 @@ export interface HttpAppOptions {
   readonly health: () => Promise<HealthReport>;
   /** Defaults to {@link DEFAULT_MAX_BODY_BYTES}. */
   readonly maxBodyBytes?: number;
+  /** The admin API under `/admin/`; without it, those paths do not exist (404). */
+  readonly admin?: AdminApiOptions;
 }
 
 /**
- * The HTTP face of the control plane: `POST /webhook`, `GET /healthz`, `GET /metrics`.
+ * The HTTP face of the control plane: `POST /webhook`, `GET /healthz`, `GET /metrics`, and
+ * the admin API under `/admin/` when it is given.
  * Runtime-neutral, so the same app serves the embedded Node server and the Lambda webhook.
  */
 export function createHttpApp(options: HttpAppOptions): Hono {
@@ -58,6 +63,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
     });
   });
+
+  if (options.admin !== undefined) mountAdminRoutes(app, options.admin, logger);
 
   app.notFound(function answerNotFound(c) {
     const message = `no route for ${c.req.method} ${new URL(c.req.url).pathname}`;
@@ -90,6 +97,13 @@ function assertOptions(options: HttpAppOptions): void {
     throw new PlatformError(
       'invalid_config',
       `creating the HTTP app: webhookSecrets must hold at least one secret and no empty one (got ${secrets.length} secret(s))`,
+    );
+  }
+
+  if (options.admin !== undefined && options.admin.token.trim().length === 0) {
+    throw new PlatformError(
+      'invalid_config',
+      'creating the HTTP app: the admin API needs a non-empty token (got an empty one)',
     );
   }
 
