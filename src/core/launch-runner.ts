@@ -46,7 +46,6 @@ export async function launchRunner(
       workFolder: deps.settings.workFolder,
     });
     githubRunnerId = jit.githubRunnerId;
-    await deps.ledger.updateRunner(runner.name, { githubRunnerId, at: isoTime(deps.clock) });
 
     const tags = runnerTags(deps.settings.environment, runner);
     await deps.handoff.put(runner.name, jit.encodedJitConfig, tags);
@@ -60,7 +59,10 @@ export async function launchRunner(
       tags,
     });
     computeId = machine.computeId;
+    // One write records both: a registration a crash kept from the ledger is still found by
+    // its name, which is ours.
     await deps.ledger.updateRunner(runner.name, {
+      githubRunnerId,
       computeId: machine.computeId,
       machine: machine.machine,
       at: isoTime(deps.clock),

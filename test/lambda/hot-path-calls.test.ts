@@ -74,8 +74,6 @@ describe('the calls one queued job costs on the hot path', () => {
       'DynamoDB.TransactGetItems',
       'DynamoDB.TransactWriteItems',
       'DynamoDB.TransactGetItems',
-      'DynamoDB.GetItem',
-      'DynamoDB.PutItem',
       'EC2.CreateFleet',
       'SSM.PutParameter',
       'DynamoDB.GetItem',
