@@ -1,3 +1,4 @@
+import { PlatformError } from '../core/errors.js';
 import type { Job, JobStatus } from '../core/job.js';
 import type { WorkQueueStats } from '../core/ports/work-queue.js';
 import type { RunnerState } from '../core/runner.js';
@@ -85,7 +86,18 @@ export async function listQueues(context: OperatorContext): Promise<QueuesView> 
       now,
     ),
   );
-  return { tiers, work_queue: queue === undefined ? null : await queue.stats() };
+  return { tiers, work_queue: queue === undefined ? null : await workQueueStats(context) };
+}
+
+/** The work queue's counts; null, with the reason as progress, when the queue cannot say. */
+async function workQueueStats(context: OperatorContext): Promise<WorkQueueStats | null> {
+  try {
+    return (await context.backend.queue?.stats()) ?? null;
+  } catch (error) {
+    if (!(error instanceof PlatformError)) throw error;
+    context.backend.progress(`the work queue's depth is not available: ${error.message}`);
+    return null;
+  }
 }
 
 function tierQueue(tier: string, jobs: readonly Job[], now: number): TierQueueView {

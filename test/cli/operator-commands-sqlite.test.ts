@@ -11,7 +11,8 @@ beforeEach(async () => {
 });
 afterEach(() => current?.remove());
 
-const world = () => {
+/** Each test gets a world of its own, so `read` and `write` are the same here. */
+const world = async () => {
   if (current === undefined) throw new Error('no world for this test');
   const active = current;
   // The file's bytes as well as its rows: a refused command must not even touch the file.

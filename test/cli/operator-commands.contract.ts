@@ -4,6 +4,9 @@ import type { GhrRun } from './cli-harness.js';
 import { ghr } from './cli-harness.js';
 
 /** A deployment holding the scripted world, as one backend keeps it. */
+/** `read`: a test that changes nothing may share its world; `write`: it needs its own. */
+export type WorldMode = 'read' | 'write';
+
 export interface CliWorld {
   /** Flags that select the backend: `--config <file>`, or `--aws --prefix ...`. */
   readonly flags: readonly string[];
@@ -18,8 +21,15 @@ const json = (run: GhrRun): unknown => JSON.parse(run.out);
  * What every operator command prints for the scripted world (`test/operator/operator-world.ts`),
  * whatever the backend: run once on SQLite and once on DynamoDB, with the same expectations.
  */
-export function operatorCommandsContract(world: () => CliWorld): void {
-  const run = (...args: string[]) => ghr([...args, ...world().flags], { env: world().env });
+export function operatorCommandsContract(world: (mode: WorldMode) => Promise<CliWorld>): void {
+  const runIn =
+    (mode: WorldMode) =>
+    async (...args: string[]) => {
+      const chosen = await world(mode);
+      return ghr([...args, ...chosen.flags], { env: chosen.env });
+    };
+  const run = runIn('read');
+  const change = runIn('write');
 
   describe('tenants list', () => {
     it('prints every tenant with its runners against its limit, as a table', async () => {
@@ -157,8 +167,8 @@ export function operatorCommandsContract(world: () => CliWorld): void {
 
   describe('changing a tenant', () => {
     it('set-tier moves the plan and its limit, and asks for the waiting job to run', async () => {
-      const changed = await run('tenants', 'set-tier', '101', 'medium');
-      const shown = json(await run('tenants', 'show', '101', '-o', 'json'));
+      const changed = await change('tenants', 'set-tier', '101', 'medium');
+      const shown = json(await change('tenants', 'show', '101', '-o', 'json'));
 
       expect(changed).toMatchObject({ code: 0, err: '' });
       expect(changed.out).toBe(
@@ -172,7 +182,7 @@ export function operatorCommandsContract(world: () => CliWorld): void {
     });
 
     it('set-tier takes the limit from --max-runners when given, and says so in JSON', async () => {
-      const changed = await run(
+      const changed = await change(
         'tenants',
         'set-tier',
         '303',
@@ -192,9 +202,9 @@ export function operatorCommandsContract(world: () => CliWorld): void {
     });
 
     it('set-limit sets the limit across tiers, or one tier cap with --tier', async () => {
-      const limit = await run('tenants', 'set-limit', '101', '4');
-      const cap = await run('tenants', 'set-limit', '101', '1', '--tier', 'small');
-      const shown = json(await run('tenants', 'show', '101', '-o', 'json'));
+      const limit = await change('tenants', 'set-limit', '101', '4');
+      const cap = await change('tenants', 'set-limit', '101', '1', '--tier', 'small');
+      const shown = json(await change('tenants', 'show', '101', '-o', 'json'));
 
       expect(limit.out).toContain('max_runners: 2 -> 4');
       expect(cap.out).toContain('tier_overrides.small: null -> 1');
@@ -205,9 +215,9 @@ export function operatorCommandsContract(world: () => CliWorld): void {
     });
 
     it('suspend and resume move the status, and a repeat changes nothing', async () => {
-      const suspended = await run('tenants', 'suspend', '101');
-      const again = await run('tenants', 'suspend', '101');
-      const resumed = await run('tenants', 'resume', '101');
+      const suspended = await change('tenants', 'suspend', '101');
+      const again = await change('tenants', 'suspend', '101');
+      const resumed = await change('tenants', 'resume', '101');
 
       expect(suspended.out).toBe('tenant 101 (acme-corp): status: "active" -> "suspended"\n');
       expect(again.out).toBe('tenant 101 (acme-corp): nothing to change\n');
@@ -215,7 +225,9 @@ export function operatorCommandsContract(world: () => CliWorld): void {
         'tenant 101 (acme-corp): status: "suspended" -> "active"\n' +
           'waiting jobs asked to run in: small\n',
       );
-      expect(json(await run('tenants', 'list', '--status', 'active', '-o', 'json'))).toMatchObject({
+      expect(
+        json(await change('tenants', 'list', '--status', 'active', '-o', 'json')),
+      ).toMatchObject({
         tenants: [{ installation_id: 101 }],
       });
     });
@@ -392,14 +404,15 @@ export function operatorCommandsContract(world: () => CliWorld): void {
       ],
       [['tenants', 'show'], ['<installation_id>']],
     ])('ghr %j exits 2, names %j, and changes nothing', async (args, mentions) => {
-      const before = await world().snapshot();
+      const shared = await world('read');
+      const before = await shared.snapshot();
 
       const result = await run(...args);
 
       expect(result.code).toBe(2);
       expect(result.out).toBe('');
       for (const mention of mentions) expect(result.err).toContain(mention);
-      expect(await world().snapshot()).toEqual(before);
+      expect(await shared.snapshot()).toEqual(before);
     });
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { GhrRun } from './cli-harness.js';
 import { ghr } from './cli-harness.js';
-import type { CliWorld } from './operator-commands.contract.js';
+import type { CliWorld, WorldMode } from './operator-commands.contract.js';
 
 interface Report {
   readonly tenants: readonly {
@@ -22,8 +22,14 @@ const tenant = (r: Report, id: number) => r.tenants.find((t) => t.installation_i
  * 7.2 per hour (0.002 a second); each runner is billed at least 60 s. The figures below are
  * worked out by hand from the script, to the second.
  */
-export function usageCommandContract(world: () => CliWorld): void {
-  const run = (...args: string[]) => ghr([...args, ...world().flags], { env: world().env });
+export function usageCommandContract(world: (mode: WorldMode) => Promise<CliWorld>): void {
+  const runIn =
+    (mode: WorldMode) =>
+    async (...args: string[]) => {
+      const chosen = await world(mode);
+      return ghr([...args, ...chosen.flags], { env: chosen.env });
+    };
+  const run = runIn('read');
 
   describe('ghr usage', () => {
     it('sums each tenant per tier in name order, idle runners on their own uncharged line', async () => {
