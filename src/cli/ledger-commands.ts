@@ -39,6 +39,7 @@ const JOB_KEYS = [
 const QUEUE_KEYS = [
   'tier',
   'queued_jobs',
+  'suspended_jobs',
   'tenants',
   'oldest_job_id',
   'oldest_installation_id',
@@ -104,8 +105,9 @@ export const QUEUES: OperatorCommand = {
   name: 'queues',
   help: `Usage: ghr queues [--output table|json|csv]
 
-Per tier, the jobs waiting for a runner and the one waiting longest (from the ledger), and the
-work queue's own counts where the backend can say.
+Per tier, the jobs waiting for a runner and the one waiting longest (from the ledger; jobs of
+deleted tenants left out, those of suspended tenants counted apart too), and the work queue's
+own counts where the backend can say.
 `,
   formats: ['table', 'json', 'csv'],
   run: async (service) => {
@@ -187,6 +189,7 @@ function queueTable(view: QueuesView): string {
     [
       { header: 'tier' },
       { header: 'queued', align: 'right' },
+      { header: 'suspended', align: 'right' },
       { header: 'tenants', align: 'right' },
       { header: 'oldest job', align: 'right' },
       { header: 'of tenant', align: 'right' },
@@ -196,6 +199,7 @@ function queueTable(view: QueuesView): string {
     view.tiers.map((t) => [
       t.tier,
       t.queued_jobs,
+      t.suspended_jobs,
       t.tenants,
       t.oldest_job_id,
       t.oldest_installation_id,

@@ -19,10 +19,15 @@ export interface JobListView {
   readonly jobs: readonly JobView[];
 }
 
-/** One tier's waiting jobs, from the ledger: the same on every backend. */
+/**
+ * One tier's waiting jobs, from the ledger: the same on every backend. Jobs of deleted
+ * tenants are left out, since nothing will ever run them.
+ */
 export interface TierQueueView {
   readonly tier: string;
   readonly queued_jobs: number;
+  /** Of those, the jobs held back because their tenant is suspended. */
+  readonly suspended_jobs: number;
   /** Tenants with jobs waiting in the tier. */
   readonly tenants: number;
   readonly oldest_job_id: number | null;
@@ -71,8 +76,12 @@ export async function listJobs(
 
 /** Per tier, the jobs waiting for a runner and the one waiting longest. */
 export async function listQueues(context: OperatorContext): Promise<QueuesView> {
-  const { ledger, queue, catalog, clock } = context.backend;
-  const queued = await ledger.listJobs({ status: 'queued' });
+  const { ledger, queue, catalog, clock, tenants } = context.backend;
+  const status = new Map((await tenants.list()).map((t) => [t.installationId, t.status]));
+  const queued = (await ledger.listJobs({ status: 'queued' })).filter(
+    (job) => status.get(job.installationId) !== 'deleted',
+  );
+  const suspended = (job: Job) => status.get(job.installationId) === 'suspended';
   const configured = catalog?.tiers.map((tier) => tier.name) ?? [];
   const others = [...new Set(queued.map((job) => job.tier))]
     .filter((name) => !configured.includes(name))
@@ -83,6 +92,7 @@ export async function listQueues(context: OperatorContext): Promise<QueuesView> 
     tierQueue(
       tier,
       queued.filter((job) => job.tier === tier),
+      suspended,
       now,
     ),
   );
@@ -100,7 +110,12 @@ async function workQueueStats(context: OperatorContext): Promise<WorkQueueStats 
   }
 }
 
-function tierQueue(tier: string, jobs: readonly Job[], now: number): TierQueueView {
+function tierQueue(
+  tier: string,
+  jobs: readonly Job[],
+  suspended: (job: Job) => boolean,
+  now: number,
+): TierQueueView {
   const oldest = [...jobs].sort(
     (a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id - b.id,
   )[0];
@@ -108,6 +123,7 @@ function tierQueue(tier: string, jobs: readonly Job[], now: number): TierQueueVi
   return {
     tier,
     queued_jobs: jobs.length,
+    suspended_jobs: jobs.filter(suspended).length,
     tenants: new Set(jobs.map((job) => job.installationId)).size,
     oldest_job_id: oldest?.id ?? null,
     oldest_installation_id: oldest?.installationId ?? null,

@@ -305,22 +305,24 @@ export function operatorCommandsContract(world: (mode: WorldMode) => Promise<Cli
       });
     });
 
-    it('shows per tier the waiting jobs and the one waiting longest', async () => {
+    it('shows per tier the waiting jobs and the one waiting longest, leaving deleted tenants out', async () => {
       const result = json(await run('queues', '-o', 'json')) as { tiers: unknown };
 
       expect(result.tiers).toEqual([
         {
           tier: 'small',
-          queued_jobs: 2,
-          tenants: 2,
-          oldest_job_id: 7,
-          oldest_installation_id: 202,
-          oldest_queued_at: '2024-01-01T00:01:00.000Z',
-          oldest_waiting_seconds: 172_740,
+          queued_jobs: 1,
+          suspended_jobs: 0,
+          tenants: 1,
+          oldest_job_id: 11,
+          oldest_installation_id: 101,
+          oldest_queued_at: '2024-01-02T23:36:40.000Z',
+          oldest_waiting_seconds: 1400,
         },
         {
           tier: 'medium',
           queued_jobs: 1,
+          suspended_jobs: 1,
           tenants: 1,
           oldest_job_id: 8,
           oldest_installation_id: 303,
