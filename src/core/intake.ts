@@ -244,6 +244,16 @@ async function trackOwnRunner(
   }
   const runner = await deps.ledger.getRunner(name);
   if (runner === undefined) return { status: 'accepted', reason: 'runner_unknown' };
+  // A runner belongs to the installation that launched it. Any installation can name a runner
+  // of its own after one of ours, so an event of another installation says nothing about it.
+  if (runner.installationId !== event.installationId) {
+    log.warn('event names a runner of another tenant; ignored', {
+      runner_name: name,
+      runner_tenant_id: runner.installationId,
+      reason: 'runner_of_other_tenant',
+    });
+    return { status: 'accepted', reason: 'runner_of_other_tenant' };
+  }
 
   const runnerLog = log.child({ runner_name: name });
   if (status === 'in_progress') {

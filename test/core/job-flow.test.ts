@@ -131,6 +131,40 @@ describe('a queued job for a tier', () => {
   });
 });
 
+describe("runners of one tenant named in another tenant's events", () => {
+  it.each(['in_progress', 'completed'] as const)(
+    '%s from another installation changes nothing',
+    async (action) => {
+      const h = coreHarness();
+      await install(h);
+      await install(h, 303, 'mallory');
+      await h.deliver('workflow_job', queued(1));
+      await h.drain();
+      const [runner] = await h.ledger.listRunners();
+      const name = runner?.name ?? '';
+
+      const outcome = await h.deliver(
+        'workflow_job',
+        workflowJobPayload({
+          action,
+          installationId: 303,
+          jobId: 66,
+          labels: SMALL,
+          runnerName: name,
+        }),
+      );
+      await h.drain();
+
+      expect(outcome.reason).toBe('runner_of_other_tenant');
+      expect(await h.ledger.getRunner(name)).toMatchObject({
+        state: 'launching',
+        jobId: undefined,
+      });
+      expect(h.compute.running.size).toBe(1);
+    },
+  );
+});
+
 describe('jobs that are not ours', () => {
   it.each([
     ['a partial label set (F5)', ['self-hosted', 'linux']],
