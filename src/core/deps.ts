@@ -18,6 +18,10 @@ export interface CoreSettings {
   readonly runnerNamePrefix: string;
   /** `work_folder` given to GitHub at registration. */
   readonly workFolder: string;
+  /** A runner with no machine recorded this long after its launch began is ended. */
+  readonly launchTimeoutMs?: number;
+  /** A runner that has not taken a job this long after launch is ended (F15). */
+  readonly bootTimeoutMs?: number;
 }
 
 /** Everything the core's services use, passed in by the composition root of each backend. */

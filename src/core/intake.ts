@@ -287,8 +287,9 @@ async function trackOwnRunner(
 export async function requestReconciles(
   deps: Pick<CoreDeps, 'ledger' | 'queue'>,
   installationId: number,
+  delayMs = 0,
 ): Promise<void> {
   for (const tier of await queuedTiers(deps.ledger, installationId)) {
-    await deps.queue.enqueue({ kind: 'reconcile', installationId, tier });
+    await deps.queue.enqueue({ kind: 'reconcile', installationId, tier }, { delayMs });
   }
 }

@@ -1,6 +1,7 @@
 import type { CoreDeps } from './deps.js';
 import { isRetryable } from './errors.js';
 import { launchRunner } from './launch-runner.js';
+import { oldestFirst } from './demand.js';
 import { isoTime } from './ports/clock.js';
 import { recordDecision } from './record-decision.js';
 import type { SlotRefusal } from './ports/ledger.js';
@@ -131,7 +132,7 @@ async function demandScopes(
     tier: tier.name,
     status: 'queued',
   });
-  return [...new Set(jobs.map((job) => job.repository))].sort();
+  return oldestFirst(jobs, (job) => job.repository);
 }
 
 function logDecision(

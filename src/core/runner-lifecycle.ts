@@ -24,9 +24,7 @@ export async function finishRunner(deps: CoreDeps, name: string, reason: string)
 
   // A runner that ends without serving a job leaves an offline registration behind; one that
   // took a job is removed by GitHub after it, as JIT runners are ephemeral.
-  if (runner.jobId === undefined && runner.githubRunnerId !== undefined) {
-    await deleteRegistration(deps, runner, runner.githubRunnerId, log);
-  }
+  if (runner.jobId === undefined) await deleteRegistration(deps, runner, log);
 
   const done = await deps.ledger.updateRunner(name, {
     state: 'done',
@@ -35,9 +33,20 @@ export async function finishRunner(deps: CoreDeps, name: string, reason: string)
   });
   // Its job's completion and its process exit may both finish one runner: one of them reports.
   if (done?.doneReason !== reason) return;
-  log.info('runner done; slot freed', { tier: runner.tier, reason });
-  await requestReconciles(deps, runner.installationId);
+  if (runner.jobId !== undefined || reason === 'completed') {
+    log.info('runner done; slot freed', { tier: runner.tier, reason });
+    await requestReconciles(deps, runner.installationId);
+    return;
+  }
+
+  // A runner that ends without a job may be a runner command that cannot start: wait before
+  // launching the next, so a broken command does not turn into a launch loop.
+  log.warn('runner ended without taking a job; slot freed', { tier: runner.tier, reason });
+  await requestReconciles(deps, runner.installationId, RELAUNCH_DELAY_MS);
 }
+
+/** How long a tenant waits for a new runner after one ended without taking a job. */
+export const RELAUNCH_DELAY_MS = 30_000;
 
 /**
  * Stops every runner of a tenant whose installation was deleted. No GitHub call is made: the
@@ -71,14 +80,17 @@ async function releaseMachine(deps: CoreDeps, runner: Runner): Promise<void> {
 async function deleteRegistration(
   deps: CoreDeps,
   runner: Runner,
-  githubRunnerId: number,
   log: CoreDeps['logger'],
 ): Promise<void> {
   const tenant = await deps.tenants.get(runner.installationId);
   if (tenant === undefined || tenant.status === 'deleted') return;
 
+  const scope = runnerScope(tenant, runner);
   try {
-    await deps.github.deleteRunner(runnerScope(tenant, runner), githubRunnerId);
+    // A crash between registration and the ledger write leaves only the name to go by.
+    const id =
+      runner.githubRunnerId ?? (await deps.github.findRunnerByName(scope, runner.name))?.id;
+    if (id !== undefined) await deps.github.deleteRunner(scope, id);
   } catch (error) {
     log.warn('could not delete the registration of an ended runner', { err: error });
   }

@@ -1,17 +1,20 @@
 import type { CoreDeps } from './deps.js';
 import { ACTIVE_RUNNER_STATES } from './runner.js';
+import { endStaleRunners } from './stale-runners.js';
 
 export interface SweepResult {
   readonly reconcilesRequested: number;
   readonly secretsRemoved: number;
   readonly machinesStopped: number;
   readonly runnersGone: number;
+  readonly staleRunnersEnded: number;
 }
 
 /**
  * The periodic safety net behind the event flow: asks again for every tier with queued jobs
  * (demand whose reconcile was dropped or failed for good), removes JIT configs no runner will
- * take, stops machines the ledger no longer knows, and ends runners whose machine vanished.
+ * take, stops machines the ledger no longer knows, ends runners whose machine vanished, and
+ * ends runners that hold a slot without serving (a launch cut short, a boot that never ended).
  */
 export async function sweep(deps: CoreDeps): Promise<SweepResult> {
   const reconcilesRequested = await requestDemand(deps);
@@ -52,8 +55,16 @@ export async function sweep(deps: CoreDeps): Promise<SweepResult> {
     runnersGone += 1;
   }
 
-  const result = { reconcilesRequested, secretsRemoved, machinesStopped, runnersGone };
-  if (secretsRemoved + machinesStopped + runnersGone > 0) {
+  const staleRunnersEnded = await endStaleRunners(deps, deps.clock.now());
+
+  const result = {
+    reconcilesRequested,
+    secretsRemoved,
+    machinesStopped,
+    runnersGone,
+    staleRunnersEnded,
+  };
+  if (secretsRemoved + machinesStopped + runnersGone + staleRunnersEnded > 0) {
     deps.logger.info('sweep repaired state', { ...result });
   }
   return result;

@@ -1,0 +1,184 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+
+import { PlatformError } from '../../src/core/errors.js';
+import { sweep } from '../../src/core/sweep.js';
+import type { CoreHarness } from '../support/core-harness.js';
+import { coreHarness } from '../support/core-harness.js';
+import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
+
+const SMALL = ['self-hosted', 'linux', 'x64', 'small'];
+const MINUTE = 60_000;
+
+async function withOneRunner(): Promise<{ h: CoreHarness; name: string }> {
+  const h = coreHarness();
+  await h.deliver(
+    'installation',
+    installationPayload({ action: 'created', installationId: 1, login: 'acme' }),
+  );
+  await h.deliver(
+    'workflow_job',
+    workflowJobPayload({ action: 'queued', installationId: 1, jobId: 1, labels: SMALL }),
+  );
+  await h.drain();
+  const [runner] = await h.ledger.listRunners();
+  return { h, name: runner?.name ?? '' };
+}
+
+describe('runners that hold a slot without serving (F15)', () => {
+  let h: CoreHarness;
+  let name: string;
+  beforeEach(async () => {
+    ({ h, name } = await withOneRunner());
+  });
+
+  it('leaves a runner launched 3 minutes ago alone', async () => {
+    h.clock.advance(3 * MINUTE);
+    await sweep(h.deps);
+    await h.drain();
+
+    expect((await h.ledger.getRunner(name))?.state).toBe('launching');
+    expect(h.compute.running.size).toBe(1);
+  });
+
+  it('stops one launched 20 minutes ago that never took a job, and frees its slot', async () => {
+    h.clock.advance(20 * MINUTE);
+    await sweep(h.deps);
+    await h.drain();
+
+    expect(await h.ledger.getRunner(name)).toMatchObject({
+      state: 'done',
+      doneReason: 'boot_timeout',
+    });
+    expect(h.github.registered.size).toBe(0);
+    expect(h.compute.launches).toHaveLength(1);
+    expect(h.compute.running.size).toBe(0);
+  });
+
+  it('never stops a runner GitHub reports busy: its job event was missed', async () => {
+    const [registration] = h.github.registered.values();
+    h.github.registered.set(registration!.id, { ...registration!, busy: true, status: 'online' });
+    h.clock.advance(20 * MINUTE);
+    await sweep(h.deps);
+    await h.drain();
+
+    expect((await h.ledger.getRunner(name))?.state).toBe('busy');
+    expect([...h.compute.running.values()].map((m) => m.runnerName)).toContain(name);
+  });
+
+  it('stops nothing in a cycle where GitHub cannot list runners', async () => {
+    h.clock.advance(20 * MINUTE);
+    h.github.failNext(1, new PlatformError('unavailable', 'listing runners: 502'));
+    await sweep(h.deps);
+    await h.drain();
+
+    expect((await h.ledger.getRunner(name))?.state).toBe('launching');
+    expect(h.compute.running.size).toBe(1);
+  });
+
+  it('ends a launch cut short by a crash, deleting its registration by name', async () => {
+    // What a crash right after registration leaves: a slot and a registration, no machine.
+    await h.deliver(
+      'workflow_job',
+      workflowJobPayload({ action: 'queued', installationId: 1, jobId: 2, labels: SMALL }),
+    );
+    const taken = await h.ledger.takeSlot({
+      installationId: 1,
+      tier: 'small',
+      tenantTier: 'small',
+      repository: undefined,
+      runnerName: 'ghr-1-small-crashed',
+      limits: { tenantMax: 2, tierMax: 2 },
+      at: new Date(h.clock.now()).toISOString(),
+    });
+    expect(taken.taken).toBe(true);
+    await h.github.generateJitConfig({
+      installationId: 1,
+      owner: 'acme',
+      repo: undefined,
+      runnerName: 'ghr-1-small-crashed',
+      labels: SMALL,
+      runnerGroup: undefined,
+      workFolder: '_work',
+    });
+
+    h.clock.advance(6 * MINUTE);
+    await sweep(h.deps);
+    await h.drain();
+
+    expect(await h.ledger.getRunner('ghr-1-small-crashed')).toMatchObject({
+      state: 'done',
+      doneReason: 'launch_abandoned',
+    });
+    expect([...h.github.registered.values()].map((r) => r.name)).not.toContain(
+      'ghr-1-small-crashed',
+    );
+  });
+});
+
+describe('a runner command that ends at once', () => {
+  it('waits before the next launch instead of looping', async () => {
+    const { h, name } = await withOneRunner();
+    await h.queue.enqueue({
+      kind: 'runner_finished',
+      runnerName: name,
+      tier: 'small',
+      reason: 'exited',
+    });
+    await h.drain();
+    expect(h.compute.launches).toHaveLength(1);
+
+    h.clock.advance(31_000);
+    await h.drain();
+    expect(h.compute.launches).toHaveLength(2);
+  });
+});
+
+describe('fairness when a slot frees', () => {
+  it('asks first for the tier whose job has waited longest', async () => {
+    const h = coreHarness();
+    await h.deliver(
+      'installation',
+      installationPayload({ action: 'created', installationId: 1, login: 'acme' }),
+    );
+    await h.tenants.update(1, { maxRunners: 1, updatedAt: new Date(0).toISOString() });
+    await h.deliver(
+      'workflow_job',
+      workflowJobPayload({
+        action: 'queued',
+        installationId: 1,
+        jobId: 1,
+        labels: ['self-hosted', 'linux', 'x64', 'large'],
+      }),
+    );
+    await h.drain();
+    h.clock.advance(1000);
+    await h.deliver(
+      'workflow_job',
+      workflowJobPayload({ action: 'queued', installationId: 1, jobId: 2, labels: SMALL }),
+    );
+    h.clock.advance(1000);
+    await h.deliver(
+      'workflow_job',
+      workflowJobPayload({
+        action: 'queued',
+        installationId: 1,
+        jobId: 3,
+        labels: ['self-hosted', 'linux', 'x64', 'large'],
+      }),
+    );
+    await h.drain();
+    const [first] = await h.ledger.listRunners();
+
+    const done = {
+      installationId: 1,
+      jobId: 1,
+      labels: ['self-hosted', 'linux', 'x64', 'large'],
+      runnerName: first?.name ?? '',
+    };
+    await h.deliver('workflow_job', workflowJobPayload({ action: 'in_progress', ...done }));
+    await h.deliver('workflow_job', workflowJobPayload({ action: 'completed', ...done }));
+    await h.drain();
+
+    expect(h.compute.launches.map((l) => l.tier)).toEqual(['large', 'small']);
+  });
+});
