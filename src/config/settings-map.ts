@@ -140,9 +140,10 @@ export class SettingsMap {
     const known = [...this.seen].sort();
     for (const name of Object.keys(this.entries)) {
       if (this.seen.has(name)) continue;
+      // The value is not echoed: a misplaced key may hold a secret (a key or a token).
       this.problems.push({
         key: this.keyOf(name),
-        value: this.entries[name],
+        value: `<${shapeOf(this.entries[name])}>`,
         message: `unknown key (known keys here: ${known.join(', ') || 'none'})`,
       });
     }
@@ -156,4 +157,10 @@ export class SettingsMap {
 
 export function isPlainMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function shapeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return `a ${typeof value === 'object' ? 'map' : typeof value}`;
 }

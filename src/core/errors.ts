@@ -75,9 +75,20 @@ export function formatProblems(problems: readonly Problem[]): string {
   return problems.map((p) => `  - ${p.key}: ${p.message} (got ${show(p.value)})`).join('\n');
 }
 
+/** Longest value echoed back in a problem; longer ones are cut. */
+const MAX_SHOWN = 200;
+
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  return JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A YAML alias can make a value that refers to itself.
+    return 'a value that refers to itself';
+  }
+  if (text === undefined) return String(value);
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
 export function isRetryable(error: unknown): boolean {
