@@ -1,5 +1,6 @@
 # Log groups are made here, before the functions, so retention applies from the first line and
-# the names are the seed's: /aws/lambda/<prefix>-webhook, /aws/lambda/<prefix>-tenant-manager.
+# the names are the ones operators' commands use: /aws/lambda/<prefix>-webhook,
+# /aws/lambda/<prefix>-tenant-manager and so on.
 
 resource "aws_cloudwatch_log_group" "function" {
   for_each = local.function_names

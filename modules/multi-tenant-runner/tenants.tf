@@ -1,5 +1,5 @@
 # The three tables of the AWS stores, with the keys src/adapters/aws/dynamodb-tables.ts
-# declares. The seed's commands (`aws dynamodb get-item --table-name <prefix>-tenants ...`) read
+# declares. Operators' commands (`aws dynamodb get-item --table-name <prefix>-tenants ...`) read
 # the tenant table directly, so its name and key never change.
 
 resource "aws_dynamodb_table" "tenants" {

@@ -112,7 +112,7 @@ variable "match_mode" {
 }
 
 variable "github_app" {
-  description = "The GitHub App: id, and key_base64, the base64 of its PEM private key (base64 -w 0 < key.pem). Both are stored as SecureString parameters; the key is written write-only and never enters the state."
+  description = "The GitHub App: id, and key_base64, the base64 of its PEM private key (base64 -w 0 key.pem). Both are stored as SecureString parameters; the key is written write-only and never enters the state."
   type = object({
     id         = string
     key_base64 = string
@@ -202,7 +202,7 @@ variable "runner_install" {
 }
 
 variable "lambda_zips" {
-  description = "Paths of the function bundles that npm run build writes (dist/lambda/<function>.zip)."
+  description = "Paths of the function bundles that npm run build writes at the repository root: dist/lambda/webhook.zip, scale-up.zip, tenant-manager.zip and reconciler.zip."
   type = object({
     webhook        = string
     scale_up       = string
