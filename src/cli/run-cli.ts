@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { PlatformError, ValidationError } from '../core/errors.js';
 import type { Clock } from '../core/ports/clock.js';
 import { checkConfigCommand } from './config-check-command.js';
 import { JOBS_LIST, QUEUES, RUNNERS_LIST } from './ledger-commands.js';
@@ -75,6 +75,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof ValidationError) {
       io.err(`ghr: ${error.message}\n`);
       return EXIT_USAGE;
+    }
+    if (error instanceof PlatformError) {
+      // An expected failure (port taken, database unreadable): its message says it all.
+      io.err(`ghr: ${error.message}\n`);
+      return EXIT_FAILURE;
     }
     if (
       error instanceof TypeError &&

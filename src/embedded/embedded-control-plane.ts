@@ -111,16 +111,6 @@ export async function startEmbeddedControlPlane(
     newId: () => randomUUID(),
   };
 
-  await compute.adopt();
-  const pool = startWorkerPool({
-    queue,
-    handle: createWorkHandler(deps),
-    logger,
-    metrics,
-    concurrency: config.workers.concurrency,
-  });
-  workers.pool = pool;
-
   const refreshGauges = ledgerGauges(deps, metrics);
   const app = createHttpApp({
     webhookSecrets: [config.github.webhookSecret, config.github.previousWebhookSecret].filter(
@@ -138,7 +128,22 @@ export async function startEmbeddedControlPlane(
       ? {}
       : { admin: { token: config.admin.token, backend: operatorBackend(config, deps) } }),
   });
-  const server = await startNodeServer(app, config.listen);
+  // Listen first: a second instance whose port is taken must fail before it touches the
+  // runner processes or the work queue of the one already running.
+  const server = await startNodeServer(app, config.listen).catch((error: unknown) => {
+    db.close();
+    throw error;
+  });
+
+  await compute.adopt();
+  const pool = startWorkerPool({
+    queue,
+    handle: createWorkHandler(deps),
+    logger,
+    metrics,
+    concurrency: config.workers.concurrency,
+  });
+  workers.pool = pool;
 
   const sweepTimer = setInterval(() => {
     sweep(deps)

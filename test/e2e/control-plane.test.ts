@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
@@ -7,6 +10,7 @@ import { summariseUsage } from '../../src/core/usage.js';
 import type { Stack } from '../../tools/demo/stack.js';
 import { startStack } from '../../tools/demo/stack.js';
 
+const ROOT = resolve(import.meta.dirname, '../..');
 const SMALL = ['self-hosted', 'linux', 'x64', 'small'];
 const JOBS = 12;
 
@@ -102,6 +106,23 @@ describe('ghr serve against the GitHub simulator', () => {
     expect(jit.map((r) => r.path)).toEqual([
       '/repos/octocat/blog/actions/runners/generate-jitconfig',
     ]);
+  });
+
+  it('refuses a second instance on a taken port with a message, before touching any state', async () => {
+    const second = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/ghr.js'), 'serve', '--config', stack.configPath],
+      {
+        env: { PATH: process.env['PATH'] ?? '', ...stack.env },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/^ghr: .*could not listen on 127\.0\.0\.1:\d+/);
+    expect(second.stderr).not.toMatch(/\n\s+at /);
+    expect(second.stdout).not.toContain('adopted runner process');
   });
 
   it('keeps state across a SIGTERM and a restart', async () => {
