@@ -22,6 +22,8 @@ export interface CoreSettings {
   readonly launchTimeoutMs?: number;
   /** A runner that has not taken a job this long after launch is ended (F15). */
   readonly bootTimeoutMs?: number;
+  /** A job queued this long is looked up on GitHub, in case its later webhooks were lost. */
+  readonly jobCheckAfterMs?: number;
 }
 
 /** Everything the core's services use, passed in by the composition root of each backend. */

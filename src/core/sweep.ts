@@ -1,5 +1,7 @@
 import type { CoreDeps } from './deps.js';
 import { ACTIVE_RUNNER_STATES } from './runner.js';
+import type { JobCheckMemory } from './stale-jobs.js';
+import { refreshStaleJobs } from './stale-jobs.js';
 import { endStaleRunners } from './stale-runners.js';
 
 export interface SweepResult {
@@ -8,15 +10,22 @@ export interface SweepResult {
   readonly machinesStopped: number;
   readonly runnersGone: number;
   readonly staleRunnersEnded: number;
+  readonly staleJobsRefreshed: number;
 }
 
 /**
  * The periodic safety net behind the event flow: asks again for every tier with queued jobs
  * (demand whose reconcile was dropped or failed for good), removes JIT configs no runner will
  * take, stops machines the ledger no longer knows, ends runners whose machine vanished, and
- * ends runners that hold a slot without serving (a launch cut short, a boot that never ended).
+ * ends runners that hold a slot without serving (a launch cut short, a boot that never ended),
+ * and brings long-queued jobs up to date with GitHub, in case their later webhooks were lost.
  */
-export async function sweep(deps: CoreDeps): Promise<SweepResult> {
+export async function sweep(
+  deps: CoreDeps,
+  jobChecks: JobCheckMemory = new Map(),
+): Promise<SweepResult> {
+  // Jobs first: one GitHub reports done must not ask for a runner below.
+  const staleJobsRefreshed = await refreshStaleJobs(deps, deps.clock.now(), jobChecks);
   const reconcilesRequested = await requestDemand(deps);
 
   // Read secrets and machines before the runners: anything made after the runner snapshot
@@ -63,8 +72,9 @@ export async function sweep(deps: CoreDeps): Promise<SweepResult> {
     machinesStopped,
     runnersGone,
     staleRunnersEnded,
+    staleJobsRefreshed,
   };
-  if (secretsRemoved + machinesStopped + runnersGone + staleRunnersEnded > 0) {
+  if (secretsRemoved + machinesStopped + runnersGone + staleRunnersEnded + staleJobsRefreshed > 0) {
     deps.logger.info('sweep repaired state', { ...result });
   }
   return result;

@@ -145,8 +145,9 @@ export async function startEmbeddedControlPlane(
   });
   workers.pool = pool;
 
+  const jobChecks = new Map<number, number>();
   const sweepTimer = setInterval(() => {
-    sweep(deps)
+    sweep(deps, jobChecks)
       .then(async () => refreshGauges(await queue.stats()))
       .catch((error: unknown) => logger.error('sweep failed', { err: error }));
   }, options.sweepIntervalMs ?? 30_000);

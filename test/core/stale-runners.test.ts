@@ -67,7 +67,7 @@ describe('runners that hold a slot without serving (F15)', () => {
 
   it('stops nothing in a cycle where GitHub cannot list runners', async () => {
     h.clock.advance(20 * MINUTE);
-    h.github.failNext(1, new PlatformError('unavailable', 'listing runners: 502'));
+    h.github.failNext(1, new PlatformError('unavailable', 'GitHub is down: 502'), 2);
     await sweep(h.deps);
     await h.drain();
 
@@ -180,5 +180,45 @@ describe('fairness when a slot frees', () => {
     await h.drain();
 
     expect(h.compute.launches.map((l) => l.tier)).toEqual(['large', 'small']);
+  });
+});
+
+describe('jobs whose later webhooks were lost (F16)', () => {
+  it('closes a queued job that GitHub reports completed, and launches nothing more for it', async () => {
+    const { h, name } = await withOneRunner();
+    h.github.jobs.set(1, { id: 1, status: 'completed', runnerName: name, conclusion: 'success' });
+    h.clock.advance(11 * MINUTE);
+
+    await sweep(h.deps);
+    await h.drain();
+
+    expect((await h.ledger.getJob(1))?.status).toBe('completed');
+    expect(h.compute.launches).toHaveLength(1);
+  });
+
+  it('closes a queued job GitHub no longer knows', async () => {
+    const { h } = await withOneRunner();
+    h.github.jobs.set(1, null);
+    h.clock.advance(11 * MINUTE);
+
+    await sweep(h.deps);
+
+    expect(await h.ledger.getJob(1)).toMatchObject({
+      status: 'completed',
+      conclusion: 'not_found',
+    });
+  });
+
+  it('asks GitHub about a job once per interval, not on every sweep', async () => {
+    const { h } = await withOneRunner();
+    const memory = new Map<number, number>();
+    h.clock.advance(11 * MINUTE);
+
+    await sweep(h.deps, memory);
+    await sweep(h.deps, memory);
+    h.clock.advance(11 * MINUTE);
+    await sweep(h.deps, memory);
+
+    expect(h.github.calls.filter((c) => c.startsWith('getJob'))).toHaveLength(2);
   });
 });

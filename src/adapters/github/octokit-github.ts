@@ -5,6 +5,7 @@ import { toPlatformError } from './github-errors.js';
 import { createInstallationClients, type GitHubClient } from './installation-clients.js';
 import { registerJitRunner } from './jit-registration.js';
 import { readInstallation } from './read-installation.js';
+import { readJob } from './read-job.js';
 import { createRunnerGroupResolver } from './runner-groups.js';
 import { scopeName } from './scope-name.js';
 
@@ -80,6 +81,9 @@ export function createGitHubApi(options: GitHubApiOptions): GitHubApi {
     findRunnerByName,
     deleteRunner,
     listRunners: (scope) => listRunners(scope),
+
+    getJob: (installationId, repository, jobId) =>
+      readJob(clients.forInstallation(installationId), repository, jobId, now),
   };
 }
 

@@ -1,6 +1,7 @@
 import { PlatformError } from '../../core/errors.js';
 import type {
   GitHubApi,
+  GitHubJob,
   GitHubRunner,
   InstallationInfo,
   JitConfig,
@@ -21,6 +22,8 @@ export class MemoryGitHub implements GitHubApi {
   readonly registered = new Map<number, RegisteredRunner>();
   readonly jitRequests: JitRequest[] = [];
   readonly calls: string[] = [];
+  /** Jobs as GitHub reports them; a job not set here reads as still queued. */
+  readonly jobs = new Map<number, GitHubJob | null>();
   private readonly failures = new Map<number, PlatformError[]>();
   private nextRunnerId = 1000;
 
@@ -78,6 +81,17 @@ export class MemoryGitHub implements GitHubApi {
     return [...this.registered.values()].filter(
       (r) => r.scope.installationId === scope.installationId,
     );
+  }
+
+  async getJob(
+    installationId: number,
+    _repository: string,
+    jobId: number,
+  ): Promise<GitHubJob | undefined> {
+    this.record('getJob', installationId);
+    const job = this.jobs.get(jobId);
+    if (job === null) return undefined;
+    return job ?? { id: jobId, status: 'queued', runnerName: undefined, conclusion: undefined };
   }
 
   private record(call: string, installationId: number): void {

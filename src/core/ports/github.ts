@@ -37,6 +37,14 @@ export interface GitHubRunner {
   readonly labels: readonly string[];
 }
 
+/** A workflow job as GitHub reports it now. */
+export interface GitHubJob {
+  readonly id: number;
+  readonly status: 'waiting' | 'queued' | 'in_progress' | 'completed';
+  readonly runnerName: string | undefined;
+  readonly conclusion: string | undefined;
+}
+
 /**
  * The GitHub API as the product uses it, with auth, token caching and rate limits handled
  * inside. Errors are PlatformErrors: `throttled`, `unavailable` (retryable), `rejected`,
@@ -58,4 +66,7 @@ export interface GitHubApi {
   deleteRunner(scope: RunnerScope, runnerId: number): Promise<void>;
 
   listRunners(scope: RunnerScope): Promise<GitHubRunner[]>;
+
+  /** The job's state now; undefined when GitHub no longer knows it. */
+  getJob(installationId: number, repository: string, jobId: number): Promise<GitHubJob | undefined>;
 }
