@@ -5,6 +5,7 @@ import type { Logger } from '../core/ports/telemetry.js';
 import type { PrometheusRegistry } from '../adapters/telemetry/prometheus.js';
 import type { AdminApiOptions } from './admin-routes.js';
 import { mountAdminRoutes } from './admin-routes.js';
+import { createBodyBudget } from './body-budget.js';
 import { DELIVERIES_METRIC, createWebhookHandler } from './webhook-handler.js';
 
 /** GitHub caps webhook payloads at 25 MB. */
@@ -26,6 +27,8 @@ export interface HttpAppOptions {
   readonly health: () => Promise<HealthReport>;
   /** Defaults to {@link DEFAULT_MAX_BODY_BYTES}. */
   readonly maxBodyBytes?: number;
+  /** Bytes of bodies held at once across requests; defaults to 256 MiB. */
+  readonly bodyBudgetBytes?: number;
   /** The admin API under `/admin/`; without it, those paths do not exist (404). */
   readonly admin?: AdminApiOptions;
 }
@@ -50,6 +53,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       logger,
       metrics,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      bodyBudget: createBodyBudget(options.bodyBudgetBytes),
     }),
   );
 

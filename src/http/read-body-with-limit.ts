@@ -1,7 +1,9 @@
+import type { BodyBudget } from './body-budget.js';
+
 /** A request body read whole, or the point where it passed the limit and reading stopped. */
 export type BodyRead =
   | { readonly ok: true; readonly bytes: Uint8Array }
-  | { readonly ok: false; readonly receivedBytes: number };
+  | { readonly ok: false; readonly receivedBytes: number; readonly overBudget: boolean };
 
 /** True when the request announces a body longer than `maxBytes`, so none of it is read. */
 export function declaresBodyOver(headers: Headers, maxBytes: number): boolean {
@@ -16,26 +18,40 @@ export function declaresBodyOver(headers: Headers, maxBytes: number): boolean {
  * decides: a chunked body has no length, and a runtime other than Node may not enforce it.
  * Reading stops at the first chunk past the limit, so at most one chunk more is held.
  */
-export async function readBodyWithLimit(request: Request, maxBytes: number): Promise<BodyRead> {
+export async function readBodyWithLimit(
+  request: Request,
+  maxBytes: number,
+  budget: BodyBudget,
+): Promise<BodyRead> {
   if (request.body === null) return { ok: true, bytes: new Uint8Array(0) };
 
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
 
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
 
-    received += value.byteLength;
-    if (received > maxBytes) {
-      await stopReading(reader);
-      return { ok: false, receivedBytes: received };
+      received += value.byteLength;
+      if (received > maxBytes) {
+        await stopReading(reader);
+        return { ok: false, receivedBytes: received, overBudget: false };
+      }
+      if (!budget.take(value.byteLength)) {
+        received -= value.byteLength;
+        await stopReading(reader);
+        return { ok: false, receivedBytes: received, overBudget: true };
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+    return { ok: true, bytes: concat(chunks, received) };
+  } finally {
+    // Once whole, a body is checked at once and dropped if unsigned: the budget bounds what
+    // waits on the network, which is where a sender can hold memory for as long as it likes.
+    budget.give(received);
   }
-
-  return { ok: true, bytes: concat(chunks, received) };
 }
 
 async function stopReading(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {

@@ -4,6 +4,7 @@ import type { WebhookIntake } from '../core/delivery.js';
 import { PlatformError } from '../core/errors.js';
 import type { LogFields, Logger, Metrics } from '../core/ports/telemetry.js';
 import { parseWebhookPayload, summarisePayload } from './parse-webhook-payload.js';
+import type { BodyBudget } from './body-budget.js';
 import type { BodyRead } from './read-body-with-limit.js';
 import { declaresBodyOver, readBodyWithLimit } from './read-body-with-limit.js';
 import {
@@ -23,6 +24,8 @@ export interface WebhookHandlerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly maxBodyBytes: number;
+  /** Shared by every request of the app, so concurrent bodies are bounded too. */
+  readonly bodyBudget: BodyBudget;
 }
 
 type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -104,11 +107,12 @@ async function answerDelivery(
 
   let body: BodyRead;
   try {
-    body = await readBodyWithLimit(request, options.maxBodyBytes);
+    body = await readBodyWithLimit(request, options.maxBodyBytes, options.bodyBudget);
   } catch (error) {
     const message = 'reading the webhook body: the stream failed before it ended';
     return { ...invalidInput('body_unreadable', message, false), fields: { err: error } };
   }
+  if (!body.ok && body.overBudget) return busy();
   if (!body.ok) return tooLarge(options.maxBodyBytes, `at least ${body.receivedBytes} bytes`);
 
   const verdict = await verifyWebhookSignature(options.webhookSecrets, body.bytes, signature);
@@ -170,6 +174,20 @@ async function callIntake(
       fields: { err: error },
     };
   }
+}
+
+function busy(): Answer {
+  return {
+    status: 503,
+    body: {
+      error: 'busy',
+      message: 'reading the webhook body: too many large bodies are arriving at once; try again',
+    },
+    outcome: 'busy',
+    reason: 'body_budget_exhausted',
+    level: 'warn',
+    verified: false,
+  };
 }
 
 function tooLarge(maxBytes: number, seen: string): Answer {
