@@ -22,9 +22,12 @@ export async function finishRunner(deps: CoreDeps, name: string, reason: string)
   });
   await releaseMachine(deps, runner);
 
-  // A runner that ends without serving a job leaves an offline registration behind; one that
-  // took a job is removed by GitHub after it, as JIT runners are ephemeral.
-  if (runner.jobId === undefined) await deleteRegistration(deps, runner, log);
+  // GitHub removes a JIT runner once its job completes; one that ends otherwise (no job, or
+  // killed mid-job) leaves its registration behind.
+  const job = runner.jobId === undefined ? undefined : await deps.ledger.getJob(runner.jobId);
+  if (job?.status !== 'completed' && reason !== 'completed') {
+    await deleteRegistration(deps, runner, log);
+  }
 
   const done = await deps.ledger.updateRunner(name, {
     state: 'done',

@@ -222,3 +222,21 @@ describe('jobs whose later webhooks were lost (F16)', () => {
     expect(h.github.calls.filter((c) => c.startsWith('getJob'))).toHaveLength(2);
   });
 });
+
+describe('a runner killed in the middle of its job', () => {
+  it('has its registration deleted, since GitHub removes it only after a completed job', async () => {
+    const { h, name } = await withOneRunner();
+    const job = { installationId: 1, jobId: 1, labels: SMALL, runnerName: name };
+    await h.deliver('workflow_job', workflowJobPayload({ action: 'in_progress', ...job }));
+    await h.queue.enqueue({
+      kind: 'runner_finished',
+      runnerName: name,
+      tier: 'small',
+      reason: 'exited',
+    });
+    await h.drain();
+
+    expect((await h.ledger.getRunner(name))?.state).toBe('done');
+    expect(h.github.registered.size).toBe(0);
+  });
+});

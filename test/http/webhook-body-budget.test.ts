@@ -37,7 +37,11 @@ function heldBody(first: number, release: Promise<void>): ReadableStream<Uint8Ar
   });
 }
 
-function post(app: ReturnType<typeof appWithBudget>['app'], body: BodyInit, signature: string) {
+function post(
+  app: ReturnType<typeof appWithBudget>['app'],
+  body: string | ReadableStream<Uint8Array>,
+  signature: string,
+) {
   return app.request(
     new Request('http://localhost/webhook', {
       method: 'POST',
