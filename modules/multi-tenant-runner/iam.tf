@@ -183,12 +183,18 @@ data "aws_iam_policy_document" "worker" {
     resources = each.value
   }
 
-  # A retry changes the visibility of the message it came from; malformed work goes straight
-  # to its queue's dead-letter queue.
+  # A retry changes the visibility of the message it came from, on whichever work queue that
+  # was; malformed work goes straight to its queue's dead-letter queue.
   statement {
-    sid       = "RetryAndDeadLetter"
-    actions   = ["sqs:ChangeMessageVisibility", "sqs:SendMessage"]
-    resources = concat(local.work_queue_arns, local.dead_letter_queue_arns)
+    sid       = "Retry"
+    actions   = ["sqs:ChangeMessageVisibility"]
+    resources = local.work_queue_arns
+  }
+
+  statement {
+    sid       = "DeadLetter"
+    actions   = ["sqs:SendMessage"]
+    resources = local.dead_letter_queue_arns
   }
 
   statement {

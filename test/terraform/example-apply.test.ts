@@ -36,7 +36,7 @@ import { installationPayload, workflowJobPayload } from '../support/webhook-payl
 import type { AppliedExample } from './applied-example.js';
 import { ENVIRONMENT, applyExample, destroyExample } from './applied-example.js';
 import { BOOT_SCRIPT, EXAMPLE_DIR, ROOT } from './deployment-tree.js';
-import { section, shellCommands, words } from './readme-commands.js';
+import { codeBlocks, section, shellCommands, words } from './readme-commands.js';
 import { terraform, terraformOk } from './terraform-cli.js';
 
 /** The seed's tiers, as its README's table lists them. */
@@ -278,6 +278,86 @@ describe('the example applied to moto', () => {
     expect(userData.startsWith('#!/bin/bash\n')).toBe(true);
     expect(userData).toContain(`export GHR_ENVIRONMENT='${ENVIRONMENT}'`);
     expect(userData).toContain(readFileSync(join(ROOT, BOOT_SCRIPT), 'utf8'));
+  });
+});
+
+/** A policy with every one-element list as its element and every list sorted, to compare. */
+function normalized(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value
+      .map(normalized)
+      .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    return items.length === 1 ? items[0] : items;
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, normalized(item)]));
+  }
+  return value;
+}
+
+async function rolePolicy(role: string): Promise<{ Statement: Record<string, unknown>[] }> {
+  const answer = (await example.aws([
+    'iam',
+    'get-role-policy',
+    '--role-name',
+    role,
+    '--policy-name',
+    role,
+  ])) as { PolicyDocument: string | { Statement: Record<string, unknown>[] } };
+  const document = answer.PolicyDocument;
+  return typeof document === 'string' ? JSON.parse(decodeURIComponent(document)) : document;
+}
+
+describe('the roles', () => {
+  it('let a runner instance read and delete only its own JIT parameter, as docs/aws-compute.md states', async () => {
+    const docs = readFileSync(join(ROOT, 'docs/aws-compute.md'), 'utf8');
+    const documented = section(docs, "The instance's own parameter only: the IAM policy");
+    const block = codeBlocks(documented).find((candidate) => candidate.language === 'json');
+    const expected = JSON.parse(
+      (block?.code ?? '{}')
+        .replaceAll('<region>', 'us-east-1')
+        .replaceAll('<account>', '123456789012')
+        .replaceAll('<environment>', ENVIRONMENT),
+    ) as { Statement: unknown[] };
+    const attached = (await example.aws([
+      'iam',
+      'list-attached-role-policies',
+      '--role-name',
+      `${ENVIRONMENT}-runner`,
+    ])) as { AttachedPolicies: unknown[] };
+
+    const policy = await rolePolicy(`${ENVIRONMENT}-runner`);
+
+    expect(normalized(policy.Statement)).toEqual(normalized(expected.Statement));
+    expect(attached.AttachedPolicies).toEqual([]);
+  });
+
+  it("keep the webhook away from the App's key, EC2 and the runners' parameters", async () => {
+    const policy = await rolePolicy(`${ENVIRONMENT}-webhook-lambda`);
+    const actions = policy.Statement.flatMap((statement) => [statement['Action']].flat());
+    const resources = policy.Statement.flatMap((statement) => [statement['Resource']].flat());
+
+    expect(
+      actions.filter((action) => /^(ec2|iam|ssm:(?!GetParameters$))/.test(String(action))),
+    ).toEqual([]);
+    expect(resources).toContain(
+      `arn:aws:ssm:us-east-1:123456789012:parameter/${ENVIRONMENT}/github/webhook-secret`,
+    );
+    expect(
+      resources.filter((resource) => /private-key|app-id|runners/.test(String(resource))),
+    ).toEqual([]);
+  });
+
+  it('let the reconciler stop runners but launch none', async () => {
+    const policy = await rolePolicy(`${ENVIRONMENT}-reconciler-lambda`);
+    const actions = policy.Statement.flatMap((statement) => [statement['Action']].flat()).map(
+      String,
+    );
+
+    expect(actions).toContain('ec2:TerminateInstances');
+    expect(
+      actions.filter((action) => /CreateFleet|RunInstances|PassRole|PutParameter/.test(action)),
+    ).toEqual([]);
   });
 });
 
