@@ -302,7 +302,7 @@ variable "max_receive_count" {
 variable "reconcile_schedule" {
   description = "EventBridge schedule of the reconciler, which finds missed demand, stray instances and stale JIT configs."
   type        = string
-  default     = "rate(5 minutes)"
+  default     = "rate(2 minutes)"
 
   validation {
     condition     = can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", var.reconcile_schedule))
