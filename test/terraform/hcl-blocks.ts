@@ -20,23 +20,20 @@ export function topLevelBlocks(text: string): HclBlock[] {
 /** The blocks directly inside a block's body, such as `validation` or `required_providers`. */
 export function nestedBlocks(body: string): HclBlock[] {
   const blocks: HclBlock[] = [];
-  const header = /^[ \t]*([A-Za-z_][\w-]*)((?:[ \t]+"[^"\n]*")*)[ \t]*\{[ \t]*$/gm;
+  const header = /^[ \t]*([A-Za-z_][\w-]*)((?:[ \t]+"[^"\n]*")*)[ \t]*\{[ \t]*$/m;
 
+  // Each range at depth zero ends at the bracket that opens the next nested thing; a block's
+  // header is the last line of the range before it.
   for (const [start, end] of depthZeroRanges(body)) {
-    const chunk = body.slice(start, end);
-    header.lastIndex = 0;
-    let match: RegExpExecArray | null;
-    while ((match = header.exec(chunk)) !== null) {
-      const open = start + match.index + match[0].lastIndexOf('{');
-      const close = matchingBrace(body, open);
-      blocks.push({
-        type: match[1] as string,
-        labels: [...(match[2] ?? '').matchAll(/"([^"]*)"/g)].map((label) => label[1] as string),
-        body: body.slice(open + 1, close),
-      });
-      header.lastIndex = close - start + 1;
-      if (close >= end) break;
-    }
+    const match = header.exec(body.slice(start, end));
+    if (match === null) continue;
+
+    const open = start + match.index + match[0].lastIndexOf('{');
+    blocks.push({
+      type: match[1] as string,
+      labels: [...(match[2] ?? '').matchAll(/"([^"]*)"/g)].map((label) => label[1] as string),
+      body: body.slice(open + 1, matchingBrace(body, open)),
+    });
   }
   return blocks;
 }

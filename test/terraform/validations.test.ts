@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Moto } from '../support/moto.js';
 import { startMoto } from '../support/moto.js';
-import { MODULE_DIR, copyDeploymentTree } from './deployment-tree.js';
+import { EXAMPLE_DIR, MODULE_DIR, ROOT, copyDeploymentTree } from './deployment-tree.js';
+import { codeBlocks, section } from './readme-commands.js';
 import { terraform, terraformEnvironment, terraformOk } from './terraform-cli.js';
 
+const exampleReadme = readFileSync(join(ROOT, EXAMPLE_DIR, 'README.md'), 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'ghr-terraform-validations-'));
 const fixture = join(work, 'fixture');
 let moto: Moto | undefined;
@@ -62,6 +64,20 @@ interface Diagnostic {
   readonly snippet?: { readonly context?: string | null };
 }
 
+/** A key whose value is HCL written into the module block as it is, such as a README's. */
+const VERBATIM = '#verbatim';
+
+/** The inputs with the tiers and default tier of a README's HCL block instead. */
+function withReadmeTiers(title: string): Record<string, unknown> {
+  const block = codeBlocks(section(exampleReadme, title)).find((b) => b.language === 'hcl');
+  const hcl = block?.code ?? '';
+  const values = inputs();
+  delete values['runner_tiers'];
+  if (/^default_tenant_tier\s*=/m.test(hcl)) delete values['default_tenant_tier'];
+  else values['default_tenant_tier'] = /^\s+"?([a-z0-9-]+)"?\s*=\s*\{/m.exec(hcl)?.[1];
+  return { ...values, [VERBATIM]: hcl };
+}
+
 /**
  * A root module calling ours once per entry of `calls`. Values are written as JSON, which is
  * also HCL (objects may use ":"), so Terraform can name the call each error is about.
@@ -71,7 +87,9 @@ function writeFixture(calls: Record<string, Record<string, unknown>>): void {
     [
       `module "${name}" {`,
       `  source = "../${MODULE_DIR}"`,
-      ...Object.entries(values).map(([key, value]) => `  ${key} = ${JSON.stringify(value)}`),
+      ...Object.entries(values).map(([key, value]) =>
+        key === VERBATIM ? String(value) : `  ${key} = ${JSON.stringify(value)}`,
+      ),
       '}',
     ].join('\n'),
   );
@@ -117,12 +135,26 @@ async function planCalls(calls: Record<string, Record<string, unknown>>) {
     cwd: fixture,
     env,
   });
-  const diagnostics = result.stdout
+  const messages = result.stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { type: string; diagnostic?: Diagnostic })
-    .flatMap((line) => (line.type === 'diagnostic' && line.diagnostic ? [line.diagnostic] : []));
-  return { code: result.code, errors: errorsByCall(diagnostics) };
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          type: string;
+          diagnostic?: Diagnostic;
+          change?: { resource?: { addr?: string } };
+        },
+    );
+  const diagnostics = messages.flatMap((line) =>
+    line.type === 'diagnostic' && line.diagnostic ? [line.diagnostic] : [],
+  );
+  const planned = messages.flatMap((line) =>
+    line.type === 'planned_change' && line.change?.resource?.addr
+      ? [line.change.resource.addr]
+      : [],
+  );
+  return { code: result.code, errors: errorsByCall(diagnostics), planned };
 }
 
 const CASES: [string, (values: Record<string, unknown>) => void, string][] = [
@@ -193,6 +225,7 @@ const CASES: [string, (values: Record<string, unknown>) => void, string][] = [
 /** What Terraform said about each case, and about the inputs the cases start from. */
 const reported = new Map<string, string[]>();
 let validPlanCode = -1;
+let plannedValid: string[] = [];
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -220,8 +253,13 @@ beforeAll(async () => {
   const planned = await planCalls(left);
   for (const [name, details] of [...validated, ...planned.errors]) reported.set(name, details);
 
-  const valid = await planCalls({ valid: inputs() });
+  const valid = await planCalls({
+    valid: inputs(),
+    custom_tiers: withReadmeTiers('Custom Tiers'),
+    arm64_tiers: withReadmeTiers('ARM64 Runners'),
+  });
   validPlanCode = valid.code;
+  plannedValid = valid.planned;
   for (const [name, details] of valid.errors) reported.set(name || 'valid', details);
 }, 180_000);
 
@@ -231,9 +269,16 @@ afterAll(async () => {
 });
 
 describe('the module refuses bad inputs before anything is made', () => {
-  it('plans the inputs the cases start from without an error', () => {
+  it("plans the inputs the cases start from, and the example README's custom and ARM64 tiers", () => {
     expect(reported.get('valid')).toBeUndefined();
+    expect(reported.get('custom_tiers')).toBeUndefined();
+    expect(reported.get('arm64_tiers')).toBeUndefined();
+    expect(reported.get('')).toBeUndefined();
     expect(validPlanCode).toBe(2);
+    for (const queue of ['starter', 'pro', 'enterprise']) {
+      expect(plannedValid).toContain(`module.custom_tiers.aws_sqs_queue.work["${queue}"]`);
+    }
+    expect(plannedValid).toContain('module.arm64_tiers.aws_launch_template.tier["arm64-medium"]');
   });
 
   it.each(CASES.map(([name, , message], index) => ({ name, message, call: `case_${index}` })))(
