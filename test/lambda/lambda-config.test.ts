@@ -130,7 +130,7 @@ describe('readLambdaConfig', () => {
       expect.arrayContaining([
         expect.objectContaining({ key: 'GHR_TIERS.small.max_runners', value: 0 }),
         expect.objectContaining({ key: 'GHR_TIERS.small.runner_os', value: '' }),
-        expect.objectContaining({ key: 'GHR_TIERS.small.colour', value: 'blue' }),
+        expect.objectContaining({ key: 'GHR_TIERS.small.colour', value: '<a string>' }),
         expect.objectContaining({
           key: 'GHR_TIERS.broken.labels',
           message: expect.stringContaining('"large" and "broken" have the same label set'),

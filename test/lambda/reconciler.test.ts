@@ -108,9 +108,15 @@ describe('the reconciler function', () => {
     const result = await aws.reconciler()(scheduledEvent());
     const finished = await aws.receive(aws.tierQueue('small'));
     await aws.consume(scaleUp, aws.tierQueue('small'), finished);
+    // A runner that ended without a job delays the tenant's next launch (no launch loop), so
+    // the next scheduled run is what serves the job again.
+    const meanwhile = await aws.instancesOf(tenant);
+    await aws.reconciler()(scheduledEvent());
     const reconcile = await aws.receive(aws.tierQueue('small'));
     await aws.consume(scaleUp, aws.tierQueue('small'), reconcile);
     const now = await aws.instancesOf(tenant);
+
+    expect(meanwhile).toHaveLength(0);
 
     expect(result).toMatchObject({ runnersGone: 1 });
     expect(finished.map((m) => JSON.parse(m.Body ?? ''))).toEqual(
