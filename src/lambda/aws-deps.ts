@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { createDynamoDecisionLog } from '../adapters/aws/dynamodb-decision-log.js';
 import { createDynamoStores } from '../adapters/aws/dynamodb-stores.js';
 import { Ec2Compute } from '../adapters/aws/ec2-compute.js';
 import { SqsWorkQueue } from '../adapters/aws/sqs-work-queue.js';
@@ -11,6 +12,7 @@ import type { Environment } from '../config/github-app-secrets.js';
 import type { CoreDeps, CoreSettings } from '../core/deps.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { DeliveryLog } from '../core/ports/delivery-log.js';
+import type { DecisionLog } from '../core/ports/decision-log.js';
 import type { Ledger } from '../core/ports/ledger.js';
 import type { Logger } from '../core/ports/telemetry.js';
 import type { TenantStore } from '../core/ports/tenant-store.js';
@@ -43,6 +45,7 @@ export interface AwsRuntime {
   readonly ledger: Ledger;
   readonly deliveries: DeliveryLog;
   readonly queue: SqsWorkQueue;
+  readonly decisions: DecisionLog;
 }
 
 /** What the webhook intake reads and writes: no GitHub, no EC2. */
@@ -53,6 +56,7 @@ export interface IntakeDeps {
   readonly ledger: Ledger;
   readonly deliveries: DeliveryLog;
   readonly queue: SqsWorkQueue;
+  readonly decisions: DecisionLog;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -82,7 +86,22 @@ export function openAwsRuntime(options: LambdaRuntimeOptions, functionName: stri
     logger,
   });
 
-  return { config, clients, logger, clock, metrics: new PrometheusRegistry(), ...stores, queue };
+  const decisions = createDynamoDecisionLog({
+    client: clients.dynamodb,
+    prefix: config.prefix,
+    clock,
+  });
+
+  return {
+    config,
+    clients,
+    logger,
+    clock,
+    metrics: new PrometheusRegistry(),
+    ...stores,
+    queue,
+    decisions,
+  };
 }
 
 export function intakeDeps(runtime: AwsRuntime): IntakeDeps {
@@ -93,6 +112,7 @@ export function intakeDeps(runtime: AwsRuntime): IntakeDeps {
     ledger: runtime.ledger,
     deliveries: runtime.deliveries,
     queue: runtime.queue,
+    decisions: runtime.decisions,
     clock: runtime.clock,
     logger: runtime.logger,
   };
