@@ -10,30 +10,27 @@ locals {
   region     = data.aws_region.current.name
 
   # The functions, by the name they carry after the prefix. Each has its own role, log group
-  # and timeout; the webhook must answer within GitHub's 10 seconds.
+  # and timeout: the webhook must answer within GitHub's 10 seconds, and a sweep ends well
+  # before the default schedule starts the next one.
   functions = {
     webhook = {
-      zip         = var.lambda_zips.webhook
       description = "Verifies, records and queues the GitHub App's webhook deliveries."
       timeout     = 10
       memory_size = 512
     }
     scale-up = {
-      zip         = var.lambda_zips.scale_up
       description = "Reconciles a tenant's tier from its queue: takes slots, mints JIT configs, launches runners."
       timeout     = 120
       memory_size = 512
     }
     tenant-manager = {
-      zip         = var.lambda_zips.tenant_manager
       description = "Runs tenant lifecycle work from the tenant-events queue: stops the runners of removed installations."
       timeout     = 120
       memory_size = 512
     }
     reconciler = {
-      zip         = var.lambda_zips.reconciler
       description = "Sweeps on a schedule: missed demand, stray instances, stale JIT configs, slots of gone runners."
-      timeout     = 300
+      timeout     = 100
       memory_size = 512
     }
   }
