@@ -2,6 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 
 import type { Problem } from '../core/errors.js';
 import { ValidationError } from '../core/errors.js';
+import { API_URL_RULE, checkApiUrl } from './api-url.js';
 import type { Config, GitHubConfig, ListenConfig, RunnerConfig } from './config.js';
 import type { Environment, GitHubAppSecrets } from './github-app-secrets.js';
 import { readGitHubAppSecrets } from './github-app-secrets.js';
@@ -90,29 +91,21 @@ function readConcurrency(workers: SettingsMap): number {
 function readGitHub(github: SettingsMap, secrets: GitHubAppSecrets): GitHubConfig {
   const apiUrl = github.text('api_url', { fallback: 'https://api.github.com' });
   const runnerGroup = github.optionalText('runner_group');
-  const url = checkApiUrl(github, apiUrl);
+  const url = readApiUrl(github, apiUrl);
   github.close();
   return { apiUrl: url, runnerGroup, ...secrets };
 }
 
-/** GitHub's API root: `https://api.github.com`, or `https://HOST/api/v3` on GHES. */
-function checkApiUrl(github: SettingsMap, value: string): string {
+/** GitHub's API root, reported under `github.api_url` when it is not one. */
+function readApiUrl(github: SettingsMap, value: string): string {
   if (value === '') return value;
 
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  const fine =
-    url !== undefined &&
-    (url.protocol === 'https:' || url.protocol === 'http:') &&
-    url.search === '' &&
-    url.hash === '' &&
-    url.username === '' &&
-    url.password === '';
-  if (!fine) {
-    const shown = url?.username || url?.password ? 'a URL with credentials' : value;
-    github.report('api_url', shown, 'must be an http(s) URL without query or credentials');
+  const checked = checkApiUrl(value);
+  if (!checked.ok) {
+    github.report('api_url', checked.shown, API_URL_RULE);
     return '';
   }
-  return url.href.replace(/\/+$/, '');
+  return checked.url;
 }
 
 function readRunner(runner: SettingsMap, base: string): RunnerConfig {

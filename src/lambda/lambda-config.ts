@@ -1,3 +1,4 @@
+import { API_URL_RULE, checkApiUrl } from '../config/api-url.js';
 import type { Problem } from '../core/errors.js';
 import { ValidationError } from '../core/errors.js';
 import type { TierCatalog } from '../core/tier.js';
@@ -175,24 +176,12 @@ function readApiUrl(env: Environment, problems: Problem[]): string {
   const value = env['GHR_GITHUB_API_URL'];
   if (value === undefined || value.trim() === '') return 'https://api.github.com';
 
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  const fine =
-    url !== undefined &&
-    (url.protocol === 'https:' || url.protocol === 'http:') &&
-    url.search === '' &&
-    url.hash === '' &&
-    url.username === '' &&
-    url.password === '';
-  if (!fine) {
-    const shown = url?.username || url?.password ? 'a URL with credentials' : value;
-    problems.push({
-      key: 'GHR_GITHUB_API_URL',
-      value: shown,
-      message: 'must be an http(s) URL without query or credentials',
-    });
+  const checked = checkApiUrl(value);
+  if (!checked.ok) {
+    problems.push({ key: 'GHR_GITHUB_API_URL', value: checked.shown, message: API_URL_RULE });
     return '';
   }
-  return url.href.replace(/\/+$/, '');
+  return checked.url;
 }
 
 /** The prefix itself when it fits GitHub's runner names, so deployments never share names. */
