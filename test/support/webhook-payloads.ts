@@ -1,14 +1,10 @@
 import examples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
 
-type Json = Record<string, unknown>;
+import { exampleOf } from '../../tools/github-sim/webhook-payloads.js';
 
-/** The first example GitHub publishes for `event.action`, deep-copied. */
-export function exampleOf(event: string, action: string): Json {
-  const entry = (examples as { name: string; examples: Json[] }[]).find((e) => e.name === event);
-  const example = entry?.examples.find((e) => e['action'] === action);
-  if (example === undefined) throw new Error(`no published example of ${event}.${action}`);
-  return structuredClone(example);
-}
+export { exampleOf };
+
+type Json = Record<string, unknown>;
 
 /** Every published example of an event, deep-copied. */
 export function examplesOf(event: string): Json[] {
