@@ -1,5 +1,6 @@
 import type { CoreDeps } from './deps.js';
-import type { Job, JobObservation } from './job.js';
+import type { Job } from './job.js';
+import type { GitHubJob } from './ports/github.js';
 import { isOwnRunnerName } from './runner-name.js';
 
 /** A queued job this old without a runner is worth asking GitHub about. */
@@ -52,7 +53,7 @@ async function refreshJob(deps: CoreDeps, job: Job, now: number): Promise<boolea
   const base = { ...job, at, runnerName: undefined, conclusion: undefined };
 
   if (now - Date.parse(job.createdAt) > QUEUED_JOB_LIFETIME_MS) {
-    await observe(deps, { ...base, status: 'completed', conclusion: 'expired' });
+    await deps.ledger.observeJob({ ...base, status: 'completed', conclusion: 'expired' });
     log.info('queued job closed: past the 24-hour queue lifetime', { reason: 'job_expired' });
     return true;
   }
@@ -60,7 +61,7 @@ async function refreshJob(deps: CoreDeps, job: Job, now: number): Promise<boolea
   const tenant = await deps.tenants.get(job.installationId);
   if (tenant === undefined || tenant.status !== 'active') return false;
 
-  let seen;
+  let seen: GitHubJob | undefined;
   try {
     seen = await deps.github.getJob(job.installationId, job.repository, job.id);
   } catch (error) {
@@ -68,13 +69,13 @@ async function refreshJob(deps: CoreDeps, job: Job, now: number): Promise<boolea
     return false;
   }
   if (seen === undefined) {
-    await observe(deps, { ...base, status: 'completed', conclusion: 'not_found' });
+    await deps.ledger.observeJob({ ...base, status: 'completed', conclusion: 'not_found' });
     log.info('queued job closed: GitHub no longer knows it', { reason: 'job_not_found' });
     return true;
   }
   if (seen.status === 'queued' || seen.status === 'waiting') return false;
 
-  await observe(deps, {
+  await deps.ledger.observeJob({
     ...base,
     status: seen.status,
     runnerName: seen.runnerName,
@@ -86,10 +87,6 @@ async function refreshJob(deps: CoreDeps, job: Job, now: number): Promise<boolea
     reason: 'job_event_missed',
   });
   return true;
-}
-
-async function observe(deps: CoreDeps, observation: JobObservation): Promise<void> {
-  await deps.ledger.observeJob(observation);
 }
 
 async function markRunnerBusy(

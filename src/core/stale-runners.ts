@@ -2,6 +2,7 @@ import type { CoreDeps } from './deps.js';
 import { runnerScope } from './launch-runner.js';
 import type { GitHubRunner } from './ports/github.js';
 import type { Runner } from './runner.js';
+import type { Tenant } from './tenant.js';
 import { PENDING_RUNNER_STATES } from './runner.js';
 
 /** A launch (JIT, hand-off, machine start) takes seconds; one this old was cut short. */
@@ -28,7 +29,7 @@ export async function endStaleRunners(deps: CoreDeps, now: number): Promise<numb
   );
   let ended = 0;
   for (const [installationId, runners] of groupByTenant(stale)) {
-    ended += await endTenantRunners(deps, installationId, runners);
+    ended += await endTenantRunners(deps, installationId, runners, new Date(now).toISOString());
   }
   return ended;
 }
@@ -37,6 +38,7 @@ async function endTenantRunners(
   deps: CoreDeps,
   installationId: number,
   runners: readonly Runner[],
+  at: string,
 ): Promise<number> {
   const tenant = await deps.tenants.get(installationId);
   const log = deps.logger.child({ tenant_id: installationId, installation_id: installationId });
@@ -54,7 +56,7 @@ async function endTenantRunners(
   let ended = 0;
   for (const runner of runners) {
     if (registered?.get(runner.name.toLowerCase())?.busy) {
-      await deps.ledger.updateRunner(runner.name, { state: 'busy', at: new Date().toISOString() });
+      await deps.ledger.updateRunner(runner.name, { state: 'busy', at });
       log.info('runner is busy on GitHub; its job event was missed', { runner_name: runner.name });
       continue;
     }
@@ -73,7 +75,7 @@ async function endTenantRunners(
 
 async function registeredRunners(
   deps: CoreDeps,
-  tenant: NonNullable<Awaited<ReturnType<CoreDeps['tenants']['get']>>>,
+  tenant: Tenant,
   runners: readonly Runner[],
 ): Promise<Map<string, GitHubRunner>> {
   const scopes = new Map<string, Runner>();
