@@ -12,7 +12,7 @@ export type IntakeStatus = 'accepted' | 'ignored' | 'duplicate';
 
 export interface IntakeOutcome {
   readonly status: IntakeStatus;
-  /** Why, in snake_case: `queued_for_reconcile`, `no_matching_tier`, `tenant_deleted`, ... */
+  /** Why, in snake_case: `job_event_queued`, `no_matching_tier`, `tenant_deleted`, ... */
   readonly reason: string;
 }
 

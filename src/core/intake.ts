@@ -1,8 +1,8 @@
 import type { IntakeOutcome, WebhookIntake } from './delivery.js';
 import type { CoreDeps } from './deps.js';
-import type { JobStatus } from './job.js';
 import type { Logger } from './ports/telemetry.js';
 import type { TenantPatch } from './ports/tenant-store.js';
+import type { JobEventItem } from './ports/work-queue.js';
 import { isoTime } from './ports/clock.js';
 import { routeJob } from './routing.js';
 import { isOwnRunnerName } from './runner-name.js';
@@ -46,15 +46,14 @@ export function createWebhookIntake(deps: IntakeDeps): WebhookIntake {
         return { status: 'ignored', reason: 'no_matching_tier' };
       }
 
+      // A job event needs no delivery record: the ledger only moves forward, so a redelivery
+      // changes nothing, and queues coalesce a repeat that no worker has taken yet.
+      if (event.kind === 'workflow_job') return passJobEvent(deps, delivery.deliveryId, event);
+
       if (await deps.deliveries.has(delivery.deliveryId)) {
         return { status: 'duplicate', reason: 'delivery_already_handled' };
       }
-
-      const outcome =
-        event.kind === 'installation'
-          ? await handleInstallation(deps, event, log)
-          : await handleWorkflowJob(deps, event, log);
-
+      const outcome = await handleInstallation(deps, event, log);
       await deps.deliveries.record(delivery.deliveryId, delivery.event, isoTime(deps.clock));
       return outcome;
     },
@@ -154,133 +153,40 @@ function installationPatch(
   }
 }
 
-async function handleWorkflowJob(
+/**
+ * Passes a job event on to the workers unread: no ledger or tenant read, no write. The worker
+ * drops it if the tenant is gone, and folds it into the ledger with the slot its runner needs
+ * in one step, so a queued job costs the webhook one queue write.
+ */
+async function passJobEvent(
   deps: IntakeDeps,
+  deliveryId: string,
   event: WorkflowJobEvent,
-  parentLog: Logger,
 ): Promise<IntakeOutcome> {
-  const log = parentLog.child({
-    installation_id: event.installationId,
-    tenant_id: event.installationId,
-    job_id: event.jobId,
-  });
-  const tenant = await deps.tenants.get(event.installationId);
-  const tier = routeJob(deps.catalog, event.labels);
-  if (tenant?.status === 'deleted') {
-    log.info('event for a deleted tenant acknowledged', { reason: 'tenant_deleted' });
-    if (event.action === 'queued') {
-      await recordJobDecision(deps, event, tier?.name, 'tenant_deleted');
-    }
-    return { status: 'ignored', reason: 'tenant_deleted' };
-  }
-
-  if (tier !== undefined) {
-    const { job, changed } = await deps.ledger.observeJob({
-      id: event.jobId,
-      installationId: event.installationId,
-      tier: tier.name,
-      repository: event.repository,
-      runId: event.runId,
-      labels: event.labels,
-      status: event.action,
-      runnerName: event.runnerName,
-      conclusion: event.conclusion,
-      at: isoTime(deps.clock),
-    });
-    if (!changed) return { status: 'accepted', reason: 'job_unchanged' };
-    if (job.status === 'queued') {
-      return queueDemand(deps, event, tenant, job.tier, log);
-    }
-  }
-
-  return trackOwnRunner(deps, event.action, event, log);
-}
-
-async function queueDemand(
-  deps: IntakeDeps,
-  event: WorkflowJobEvent,
-  tenant: Tenant | undefined,
-  tier: string,
-  log: Logger,
-): Promise<IntakeOutcome> {
-  if (tenant?.status === 'suspended') {
-    log.info('job recorded; tenant is suspended', { tier, reason: 'tenant_suspended' });
-    await recordJobDecision(deps, event, tier, 'tenant_suspended');
-    return { status: 'accepted', reason: 'tenant_suspended' };
-  }
-
-  // An unknown tenant (installed before this deployment) is provisioned by the reconcile,
-  // since that needs a GitHub call.
-  await deps.queue.enqueue({ kind: 'reconcile', installationId: event.installationId, tier });
-  return { status: 'accepted', reason: 'queued_for_reconcile' };
-}
-
-async function recordJobDecision(
-  deps: IntakeDeps,
-  event: WorkflowJobEvent,
-  tier: string | undefined,
-  reason: 'tenant_suspended' | 'tenant_deleted',
-): Promise<void> {
-  await recordDecision(deps, {
+  const item: JobEventItem = {
+    kind: 'job_event',
+    deliveryId,
     installationId: event.installationId,
-    tier,
-    reason,
-    launched: 0,
+    ...optionalField('tier', routeJob(deps.catalog, event.labels)?.name),
     jobId: event.jobId,
-    detail: undefined,
+    runId: event.runId,
+    repository: event.repository,
+    labels: event.labels,
+    status: event.action,
+    ...optionalField('runnerName', event.runnerName),
+    ...optionalField('conclusion', event.conclusion),
     at: isoTime(deps.clock),
-  });
+  };
+  await deps.queue.enqueue(item);
+  return { status: 'accepted', reason: 'job_event_queued' };
 }
 
-async function trackOwnRunner(
-  deps: IntakeDeps,
-  status: JobStatus,
-  event: WorkflowJobEvent,
-  log: Logger,
-): Promise<IntakeOutcome> {
-  const name = event.runnerName;
-  if (!isOwnRunnerName(deps.settings.runnerNamePrefix, name)) {
-    return { status: 'accepted', reason: `job_${status}` };
-  }
-  const runner = await deps.ledger.getRunner(name);
-  if (runner === undefined) return { status: 'accepted', reason: 'runner_unknown' };
-  // A runner belongs to the installation that launched it. Any installation can name a runner
-  // of its own after one of ours, so an event of another installation says nothing about it.
-  if (runner.installationId !== event.installationId) {
-    log.warn('event names a runner of another tenant; ignored', {
-      runner_name: name,
-      runner_tenant_id: runner.installationId,
-      reason: 'runner_of_other_tenant',
-    });
-    return { status: 'accepted', reason: 'runner_of_other_tenant' };
-  }
-
-  const runnerLog = log.child({ runner_name: name });
-  if (status === 'in_progress') {
-    await deps.ledger.updateRunner(name, {
-      state: 'busy',
-      jobId: event.jobId,
-      at: isoTime(deps.clock),
-    });
-    runnerLog.info('runner took a job', { tier: runner.tier });
-    // The runner may have taken a job other than the one it was launched for.
-    await deps.queue.enqueue({
-      kind: 'reconcile',
-      installationId: runner.installationId,
-      tier: runner.tier,
-    });
-    return { status: 'accepted', reason: 'runner_busy' };
-  }
-  if (status === 'completed') {
-    await deps.queue.enqueue({
-      kind: 'runner_finished',
-      runnerName: name,
-      tier: runner.tier,
-      reason: 'completed',
-    });
-    return { status: 'accepted', reason: 'runner_finished' };
-  }
-  return { status: 'accepted', reason: `job_${status}` };
+/** `{ [key]: value }`, or nothing when the value is undefined: a queued item keeps no holes. */
+function optionalField<K extends string, V>(
+  key: K,
+  value: V | undefined,
+): { readonly [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { readonly [P in K]?: V };
 }
 
 /** Asks for a reconcile of every tier in which the tenant has queued jobs. */

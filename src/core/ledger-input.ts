@@ -60,6 +60,10 @@ const SLOT_RULES: Readonly<Record<keyof SlotRequest, Rule>> = {
   runnerName: nonEmptyText,
   limits,
   at: isoTimeText,
+  tenant: (key, value) =>
+    value === undefined || (typeof value === 'object' && value !== null)
+      ? undefined
+      : { key, value, message: 'must be a tenant record when given' },
 };
 
 /** Throws `invalid_input` naming each bad field of a job observation. */
@@ -77,8 +81,14 @@ export function checkRunnerPatch(name: string, patch: RunnerPatch): void {
 
 /** Throws `invalid_input` naming each bad field of a slot request. */
 export function checkSlotRequest(request: SlotRequest): void {
-  refuseProblems(
-    `taking a slot for runner ${String(request.runnerName)}`,
-    checkFields(request, SLOT_RULES),
-  );
+  const problems = checkFields(request, SLOT_RULES);
+  const seen = request.tenant?.installationId;
+  if (seen !== undefined && seen !== request.installationId) {
+    problems.push({
+      key: 'tenant.installationId',
+      value: seen,
+      message: `must be the request's installationId ${String(request.installationId)}`,
+    });
+  }
+  refuseProblems(`taking a slot for runner ${String(request.runnerName)}`, problems);
 }

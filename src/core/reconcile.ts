@@ -1,10 +1,11 @@
 import type { CoreDeps } from './deps.js';
-import { isRetryable } from './errors.js';
+import { PlatformError, isRetryable } from './errors.js';
 import { launchRunner } from './launch-runner.js';
 import { oldestFirst } from './demand.js';
 import { isoTime } from './ports/clock.js';
 import { recordDecision } from './record-decision.js';
-import type { SlotRefusal } from './ports/ledger.js';
+import type { SlotRefusal, SlotRequest } from './ports/ledger.js';
+import type { Logger } from './ports/telemetry.js';
 import type { Runner } from './runner.js';
 import { runnerName } from './runner-name.js';
 import { ensureTenant } from './tenant-provisioning.js';
@@ -14,7 +15,13 @@ import type { Tier } from './tier.js';
 import { findTier } from './tier.js';
 
 export type ReconcileReason =
-  SlotRefusal | 'launched' | 'unknown_tier' | 'tenant_suspended' | 'tenant_deleted';
+  | SlotRefusal
+  | 'launched'
+  | 'unknown_tier'
+  | 'tenant_suspended'
+  | 'tenant_deleted'
+  /** Only ever seen inside `reconcileTier`, which reads the tenant again and goes on. */
+  | 'tenant_changed';
 
 export interface ReconcileResult {
   readonly launched: number;
@@ -38,36 +45,71 @@ export async function reconcileTier(
     installation_id: installationId,
     tier: tierName,
   });
-  const decided = (reason: ReconcileReason, launched: number) =>
-    recordDecision(deps, {
-      installationId,
-      tier: tierName,
-      reason,
-      launched,
-      jobId: undefined,
-      detail: undefined,
-      at: isoTime(deps.clock),
-    });
   const tier = findTier(deps.catalog, tierName);
   if (tier === undefined) {
     log.warn('no runner: the tier is no longer configured', { reason: 'unknown_tier' });
-    await decided('unknown_tier', 0);
+    await recordTierDecision(deps, installationId, tierName, 'unknown_tier', 0, undefined);
     return { launched: 0, reason: 'unknown_tier' };
   }
 
-  const tenant = await ensureTenant(deps, installationId);
-  if (tenant.status !== 'active') {
-    const reason = tenant.status === 'deleted' ? 'tenant_deleted' : 'tenant_suspended';
-    log.info('no runner', { reason });
-    await decided(reason, 0);
-    return { launched: 0, reason };
+  let launched = 0;
+  // A cached tenant the ledger found out of date is read again, once, and the rest served.
+  for (const fresh of [false, true]) {
+    const tenant = await ensureTenant(deps, installationId, { fresh });
+    if (tenant.status !== 'active') {
+      const reason = tenant.status === 'deleted' ? 'tenant_deleted' : 'tenant_suspended';
+      log.info('no runner', { reason });
+      await recordTierDecision(deps, installationId, tierName, reason, launched, undefined);
+      return { launched, reason };
+    }
+
+    const { runners, reason } = await takeSlots(deps, tenant, tier);
+    await launchAll(deps, tenant, tier, runners, log);
+    launched += runners.length;
+    if (reason === 'tenant_changed') continue;
+
+    await noteDecision(deps, tier, installationId, { launched, reason, jobId: undefined }, log);
+    return { launched, reason };
   }
+  throw new PlatformError(
+    'conflict',
+    `reconciling tenant ${installationId} tier ${tierName}: the tenant record kept changing`,
+    { retryable: true, details: { installation_id: installationId, tier: tierName } },
+  );
+}
 
-  const { runners, reason } = await takeSlots(deps, tenant, tier);
-  logDecision(deps, tier, runners.length, reason, log);
-  await decided(reason, runners.length);
-  if (runners.length === 0) return { launched: 0, reason };
+/** The slot request for one runner of the tenant in the tier, in `repository` when given. */
+export function slotRequest(
+  deps: Pick<CoreDeps, 'settings' | 'newId' | 'clock'>,
+  tenant: Tenant,
+  tier: Tier,
+  repository: string | undefined,
+): SlotRequest {
+  return {
+    installationId: tenant.installationId,
+    tier: tier.name,
+    tenantTier: tenant.tier,
+    repository,
+    runnerName: runnerName(
+      deps.settings.runnerNamePrefix,
+      tenant.installationId,
+      tier.name,
+      deps.newId(),
+    ),
+    limits: slotLimits(tenant, tier),
+    at: isoTime(deps.clock),
+    tenant,
+  };
+}
 
+/** Starts the runners whose slots were taken; a retryable failure is the one rethrown. */
+export async function launchAll(
+  deps: CoreDeps,
+  tenant: Tenant,
+  tier: Tier,
+  runners: readonly Runner[],
+  log: Logger,
+): Promise<void> {
   const results = await Promise.allSettled(
     runners.map((runner) =>
       launchRunner(deps, tenant, tier, runner, log.child({ runner_name: runner.name })),
@@ -75,8 +117,48 @@ export async function reconcileTier(
   );
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length > 0) throw pickFailure(failures);
+}
 
-  return { launched: runners.length, reason };
+/**
+ * Logs and records why a reconcile or a job stopped where it did. A launch that served all
+ * the demand is its runner's own record, and is not written to the decision log again.
+ */
+export async function noteDecision(
+  deps: CoreDeps,
+  tier: Tier,
+  installationId: number,
+  outcome: { readonly launched: number; readonly reason: ReconcileReason; readonly jobId?: number },
+  log: Logger,
+): Promise<void> {
+  logDecision(deps, tier, outcome.launched, outcome.reason, log);
+  if (outcome.reason === 'launched' || outcome.reason === 'tenant_changed') return;
+  await recordTierDecision(
+    deps,
+    installationId,
+    tier.name,
+    outcome.reason,
+    outcome.launched,
+    outcome.jobId,
+  );
+}
+
+function recordTierDecision(
+  deps: CoreDeps,
+  installationId: number,
+  tier: string,
+  reason: Exclude<ReconcileReason, 'tenant_changed' | 'launched'>,
+  launched: number,
+  jobId: number | undefined,
+): Promise<void> {
+  return recordDecision(deps, {
+    installationId,
+    tier,
+    reason,
+    launched,
+    jobId,
+    detail: undefined,
+    at: isoTime(deps.clock),
+  });
 }
 
 /** Takes slots until the ledger refuses, once per scope with demand. */
@@ -90,27 +172,14 @@ async function takeSlots(
 
   for (const repository of await demandScopes(deps, tenant, tier)) {
     for (;;) {
-      const decision = await deps.ledger.takeSlot({
-        installationId: tenant.installationId,
-        tier: tier.name,
-        tenantTier: tenant.tier,
-        repository,
-        runnerName: runnerName(
-          deps.settings.runnerNamePrefix,
-          tenant.installationId,
-          tier.name,
-          deps.newId(),
-        ),
-        limits: slotLimits(tenant, tier),
-        at: isoTime(deps.clock),
-      });
+      const decision = await deps.ledger.takeSlot(slotRequest(deps, tenant, tier, repository));
       if (!decision.taken) {
         reason = decision.reason;
         break;
       }
       runners.push(decision.runner);
     }
-    if (reason === 'at_tenant_limit' || reason === 'at_tier_limit') break;
+    if (reason !== 'no_demand') break;
   }
 
   return { runners, reason: runners.length > 0 && reason === 'no_demand' ? 'launched' : reason };
@@ -140,7 +209,7 @@ function logDecision(
   tier: Tier,
   launched: number,
   reason: ReconcileReason,
-  log: CoreDeps['logger'],
+  log: Logger,
 ): void {
   if (reason === 'at_tenant_limit' || reason === 'at_tier_limit') {
     deps.metrics.increment('ghr_limit_reached_total', { tier: tier.name, reason });

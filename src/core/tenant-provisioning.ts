@@ -10,8 +10,9 @@ import { newTenant } from './tenant.js';
 export async function ensureTenant(
   deps: Pick<CoreDeps, 'tenants' | 'github' | 'catalog' | 'clock' | 'logger'>,
   installationId: number,
+  options: { readonly fresh?: boolean } = {},
 ): Promise<Tenant> {
-  const known = await deps.tenants.get(installationId);
+  const known = await deps.tenants.get(installationId, options);
   if (known !== undefined) return known;
 
   const installation = await deps.github.getInstallation(installationId);

@@ -1,4 +1,5 @@
 import type { CoreDeps } from './deps.js';
+import { handleJobEvent } from './job-events.js';
 import type { WorkItem } from './ports/work-queue.js';
 import { reconcileTier } from './reconcile.js';
 import { finishRunner, removeTenantRunners } from './runner-lifecycle.js';
@@ -7,6 +8,9 @@ import { finishRunner, removeTenantRunners } from './runner-lifecycle.js';
 export function createWorkHandler(deps: CoreDeps): (item: WorkItem) => Promise<void> {
   return async function handleWork(item) {
     switch (item.kind) {
+      case 'job_event':
+        await handleJobEvent(deps, item);
+        return;
       case 'reconcile':
         await reconcileTier(deps, item.installationId, item.tier);
         return;

@@ -1,8 +1,30 @@
 import type { Rule } from './input-rules.js';
-import { checkFields, nonEmptyText, refuseProblems, wholeNumberAtLeast } from './input-rules.js';
+import {
+  checkFields,
+  isoTimeText,
+  nonEmptyText,
+  oneOf,
+  optional,
+  refuseProblems,
+  textList,
+  wholeNumberAtLeast,
+} from './input-rules.js';
 import type { WorkItem } from './ports/work-queue.js';
 
 const FIELD_RULES: Readonly<Record<WorkItem['kind'], Readonly<Record<string, Rule>>>> = {
+  job_event: {
+    deliveryId: nonEmptyText,
+    installationId: wholeNumberAtLeast(1),
+    tier: optional(nonEmptyText),
+    jobId: wholeNumberAtLeast(1),
+    runId: wholeNumberAtLeast(0),
+    repository: nonEmptyText,
+    labels: textList,
+    status: oneOf(['waiting', 'queued', 'in_progress', 'completed']),
+    runnerName: optional(nonEmptyText),
+    conclusion: optional(nonEmptyText),
+    at: isoTimeText,
+  },
   reconcile: { installationId: wholeNumberAtLeast(1), tier: nonEmptyText },
   runner_finished: { runnerName: nonEmptyText, tier: nonEmptyText, reason: nonEmptyText },
   tenant_removed: { installationId: wholeNumberAtLeast(1) },

@@ -19,6 +19,7 @@ import type { TenantStore } from '../core/ports/tenant-store.js';
 import type { TierCatalog } from '../core/tier.js';
 import type { AppCredentials } from './app-parameters.js';
 import type { AwsClients } from './aws-clients.js';
+import { CachedTenantStore } from './cached-tenant-store.js';
 import { createAwsClients } from './aws-clients.js';
 import type { LambdaConfig } from './lambda-config.js';
 import { readLambdaConfig } from './lambda-config.js';
@@ -125,6 +126,8 @@ export function coreDeps(runtime: AwsRuntime, app: AppCredentials): CoreDeps {
 
   return {
     ...intakeDeps(runtime),
+    // Workers may launch from a tenant read moments ago: the ledger checks it at the slot take.
+    tenants: new CachedTenantStore(runtime.tenants, runtime.clock),
     compute: new Ec2Compute({
       client: clients.ec2,
       environment: config.prefix,

@@ -2,6 +2,7 @@ import { afterEach, describe } from 'vitest';
 
 import { MemoryLedger } from '../../src/adapters/memory/memory-ledger.js';
 import { SqliteLedger } from '../../src/adapters/sqlite/sqlite-ledger.js';
+import { ledgerObserveSlotContract } from './ledger-observe-slot.contract.js';
 import { ledgerSlotsContract } from './ledger-slots.contract.js';
 import { ledgerContract } from './ledger.contract.js';
 import { scratchDatabases } from './scratch-databases.js';
@@ -18,4 +19,5 @@ const implementations = [
 describe.each(implementations)('Ledger ($name)', ({ create }) => {
   ledgerContract(create);
   ledgerSlotsContract(create);
+  ledgerObserveSlotContract(create);
 });

@@ -22,22 +22,39 @@ function queued(jobId: number, labels: readonly string[] = SMALL) {
 }
 
 describe.each(['memory', 'sqlite'] as const)('decisions recorded by the core (%s)', (storage) => {
-  it('records a reconcile that stopped at the tenant limit, with what it launched', async () => {
+  it('records a job refused at the tenant limit; launches are their runners own record', async () => {
     const h = coreHarness({ storage });
     await install(h);
     for (const id of [1, 2, 3]) await h.deliver('workflow_job', queued(id));
 
     await h.drain();
 
+    expect(await h.ledger.listRunners()).toHaveLength(2);
     expect(await h.decisions.listRecent(ORG, 10)).toEqual([
       expect.objectContaining({
         installationId: ORG,
         tier: 'small',
         reason: 'at_tenant_limit',
-        launched: 2,
+        launched: 0,
+        jobId: undefined,
         repeats: 1,
       }),
     ]);
+  });
+
+  it('records a reconcile that stopped at the tenant limit, with what it launched', async () => {
+    const h = coreHarness({ storage });
+    await install(h, 'suspend');
+    for (const id of [1, 2, 3]) await h.deliver('workflow_job', queued(id));
+    await h.drain();
+    const at = new Date(h.clock.now()).toISOString();
+    await h.tenants.update(ORG, { status: 'active', updatedAt: at });
+
+    await reconcileTier(h.deps, ORG, 'small');
+
+    expect((await h.decisions.listRecent(ORG, 10))[0]).toEqual(
+      expect.objectContaining({ tier: 'small', reason: 'at_tenant_limit', launched: 2 }),
+    );
   });
 
   it('folds the reconciles that keep finding the tenant at its limit into one line', async () => {
@@ -51,11 +68,13 @@ describe.each(['memory', 'sqlite'] as const)('decisions recorded by the core (%s
       await h.deliver('workflow_job', queued(id));
       await h.drain();
     }
+    h.clock.advance(1_000);
+    await reconcileTier(h.deps, ORG, 'small');
 
-    const [newest, first] = await h.decisions.listRecent(ORG, 10);
-    expect(newest).toMatchObject({ reason: 'at_tenant_limit', launched: 0, repeats: 2 });
-    expect(newest?.lastAt).toBe(new Date(h.clock.now()).toISOString());
-    expect(first).toMatchObject({ reason: 'at_tenant_limit', launched: 2 });
+    const decisions = await h.decisions.listRecent(ORG, 10);
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]).toMatchObject({ reason: 'at_tenant_limit', launched: 0, repeats: 4 });
+    expect(decisions[0]?.lastAt).toBe(new Date(h.clock.now()).toISOString());
   });
 
   it('records the job of a suspended tenant as tenant_suspended', async () => {
@@ -64,6 +83,7 @@ describe.each(['memory', 'sqlite'] as const)('decisions recorded by the core (%s
     await install(h, 'suspend');
 
     await h.deliver('workflow_job', queued(7));
+    await h.drain();
 
     expect(await h.decisions.listRecent(ORG, 10)).toEqual([
       expect.objectContaining({ reason: 'tenant_suspended', tier: 'small', jobId: 7 }),
@@ -117,16 +137,18 @@ describe('a decision log that fails', () => {
     const h = coreHarness({ decisions: failing });
     await install(h);
 
-    const outcome = await h.deliver('workflow_job', queued(1));
+    const outcomes = [];
+    for (const id of [1, 2, 3]) outcomes.push(await h.deliver('workflow_job', queued(id)));
     await h.drain();
 
-    expect(outcome).toEqual({ status: 'accepted', reason: 'queued_for_reconcile' });
-    expect(h.compute.running.size).toBe(1);
+    expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(h.compute.running.size).toBe(2);
+    expect(await h.queue.stats()).toMatchObject({ ready: 0, delayed: 0, dead: 0 });
     expect(h.logs).toContainEqual(
       expect.objectContaining({
         level: 'warn',
         msg: 'could not record a decision',
-        fields: expect.objectContaining({ reason: 'launched', tenant_id: ORG }),
+        fields: expect.objectContaining({ reason: 'at_tenant_limit', tenant_id: ORG }),
       }),
     );
   });

@@ -30,7 +30,7 @@ describe('a queued job for a tier', () => {
     const outcome = await h.deliver('workflow_job', queued(1));
     await h.drain();
 
-    expect(outcome).toEqual({ status: 'accepted', reason: 'queued_for_reconcile' });
+    expect(outcome).toEqual({ status: 'accepted', reason: 'job_event_queued' });
     expect(h.compute.running.size).toBe(1);
     const [request] = h.github.jitRequests;
     expect(request).toMatchObject({ owner: 'acme', repo: undefined, labels: SMALL });
@@ -73,8 +73,10 @@ describe('a queued job for a tier', () => {
     await h.drain();
 
     expect(first.status).toBe('accepted');
-    expect(second).toEqual({ status: 'duplicate', reason: 'delivery_already_handled' });
+    expect(second).toEqual({ status: 'accepted', reason: 'job_event_queued' });
     expect(h.compute.launches).toHaveLength(1);
+    expect(h.github.jitRequests).toHaveLength(1);
+    expect(await h.ledger.listJobs()).toHaveLength(1);
   });
 
   it('launches nothing when completed arrives before queued (F3)', async () => {
@@ -85,8 +87,9 @@ describe('a queued job for a tier', () => {
     const late = await h.deliver('workflow_job', queued(12));
     await h.drain();
 
-    expect(late.reason).toBe('job_unchanged');
+    expect(late.reason).toBe('job_event_queued');
     expect(h.compute.launches).toHaveLength(0);
+    expect(await h.ledger.listRunners()).toEqual([]);
     expect((await h.ledger.getJob(12))?.status).toBe('completed');
   });
 
@@ -143,7 +146,7 @@ describe("runners of one tenant named in another tenant's events", () => {
       const [runner] = await h.ledger.listRunners();
       const name = runner?.name ?? '';
 
-      const outcome = await h.deliver(
+      await h.deliver(
         'workflow_job',
         workflowJobPayload({
           action,
@@ -155,7 +158,7 @@ describe("runners of one tenant named in another tenant's events", () => {
       );
       await h.drain();
 
-      expect(outcome.reason).toBe('runner_of_other_tenant');
+      expect(h.logs.filter((l) => l.fields['reason'] === 'runner_of_other_tenant')).toHaveLength(1);
       expect(await h.ledger.getRunner(name)).toMatchObject({
         state: 'launching',
         jobId: undefined,
@@ -275,7 +278,12 @@ describe('tenants', () => {
       'tenant_deleted',
       'tenant_deleted',
     ]);
-    expect(later).toEqual({ status: 'ignored', reason: 'tenant_deleted' });
+    expect(later).toEqual({ status: 'accepted', reason: 'job_event_queued' });
+    expect(await h.ledger.getJob(3)).toBeUndefined();
+    expect((await h.decisions.listRecent(ORG, 1))[0]).toMatchObject({
+      reason: 'tenant_deleted',
+      jobId: 3,
+    });
     expect(h.github.calls.length).toBe(callsAfterDelete);
   });
 
@@ -286,9 +294,13 @@ describe('tenants', () => {
       'installation',
       installationPayload({ action: 'suspend', installationId: ORG, login: 'acme' }),
     );
-    const outcome = await h.deliver('workflow_job', queued(1));
+    await h.deliver('workflow_job', queued(1));
     await h.drain();
-    expect(outcome.reason).toBe('tenant_suspended');
+    expect((await h.ledger.getJob(1))?.status).toBe('queued');
+    expect((await h.decisions.listRecent(ORG, 1))[0]).toMatchObject({
+      reason: 'tenant_suspended',
+      jobId: 1,
+    });
     expect(h.compute.launches).toHaveLength(0);
 
     await h.deliver(
@@ -329,6 +341,7 @@ describe('failures', () => {
       ...h.deps,
       ledger: {
         ...ledger,
+        observeJob: ledger.observeJob.bind(ledger),
         listJobs: ledger.listJobs.bind(ledger),
         takeSlot: ledger.takeSlot.bind(ledger),
         getRunner: ledger.getRunner.bind(ledger),

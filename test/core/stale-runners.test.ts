@@ -77,10 +77,18 @@ describe('runners that hold a slot without serving (F15)', () => {
 
   it('ends a launch cut short by a crash, deleting its registration by name', async () => {
     // What a crash right after registration leaves: a slot and a registration, no machine.
-    await h.deliver(
-      'workflow_job',
-      workflowJobPayload({ action: 'queued', installationId: 1, jobId: 2, labels: SMALL }),
-    );
+    await h.ledger.observeJob({
+      id: 2,
+      installationId: 1,
+      tier: 'small',
+      repository: 'acme/app',
+      runId: 2,
+      labels: SMALL,
+      status: 'queued',
+      runnerName: undefined,
+      conclusion: undefined,
+      at: new Date(h.clock.now()).toISOString(),
+    });
     const taken = await h.ledger.takeSlot({
       installationId: 1,
       tier: 'small',

@@ -10,16 +10,24 @@ const SMALL = ['self-hosted', 'linux', 'x64', 'small'];
 
 /**
  * Plays GitHub's part: each running machine without a job takes the lowest queued job of its
- * tenant, runs it, and reports in_progress then completed, as GitHub would.
+ * tenant that no runner took yet, runs it, and reports in_progress then completed, as GitHub
+ * would. The ledger hears of the assignment only when a worker handles the event.
  */
-async function assignJobs(h: CoreHarness, installationId: number, busy: Set<string>) {
+async function assignJobs(
+  h: CoreHarness,
+  installationId: number,
+  busy: Set<string>,
+  assigned: Set<number>,
+) {
   for (const machine of h.compute.running.values()) {
     if (busy.has(machine.runnerName)) continue;
     if (machine.tags['ghr:tenant_id'] !== String(installationId)) continue;
-    const [job] = await h.ledger.listJobs({ installationId, status: 'queued' });
+    const queued = await h.ledger.listJobs({ installationId, status: 'queued' });
+    const job = queued.find((candidate) => !assigned.has(candidate.id));
     if (job === undefined) return;
 
     busy.add(machine.runnerName);
+    assigned.add(job.id);
     const event = { installationId, jobId: job.id, labels: SMALL, runnerName: machine.runnerName };
     await h.deliver('workflow_job', workflowJobPayload({ action: 'in_progress', ...event }));
     setTimeout(() => {
@@ -70,10 +78,11 @@ describe.each(['memory', 'sqlite'] as const)(
       );
 
       const busy = new Set<string>();
+      const assigned = new Set<number>();
       const deadline = Date.now() + 20_000;
       let calmServedWhileBusyAtLimit = false;
       for (;;) {
-        await assignJobs(h, 7, busy);
+        await assignJobs(h, 7, busy, assigned);
         if (!calmServedWhileBusyAtLimit && h.compute.countFor(8) === 1) {
           calmServedWhileBusyAtLimit =
             (await h.ledger.listJobs({ installationId: 7, status: 'completed' })).length < 45;

@@ -56,7 +56,7 @@ describe('the same app under hono/aws-lambda', () => {
     const result = await handle(app)(httpApiEvent(headers, sent, base64));
 
     expect(result.statusCode).toBe(202);
-    expect(JSON.parse(result.body)).toEqual({ status: 'accepted', reason: 'queued_for_reconcile' });
+    expect(JSON.parse(result.body)).toEqual({ status: 'accepted', reason: 'job_event_queued' });
     expect(intake.received).toEqual([{ event: 'workflow_job', deliveryId, payload }]);
   });
 

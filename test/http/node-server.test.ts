@@ -50,7 +50,7 @@ describe('startNodeServer', () => {
     intake.answer = async () => {
       inIntake = true;
       await new Promise<void>((resolve) => (release = resolve));
-      return { status: 'accepted', reason: 'queued_for_reconcile' };
+      return { status: 'accepted', reason: 'job_event_queued' };
     };
     const server = await startNodeServer(app, { host: '127.0.0.1', port: 0 });
     const body = JSON.stringify(exampleOf('workflow_job', 'queued'));

@@ -17,7 +17,7 @@ export class RecordingIntake implements WebhookIntake {
   readonly received: WebhookDelivery[] = [];
   answer: (delivery: WebhookDelivery) => Promise<IntakeOutcome> = async () => ({
     status: 'accepted',
-    reason: 'queued_for_reconcile',
+    reason: 'job_event_queued',
   });
 
   async receive(delivery: WebhookDelivery): Promise<IntakeOutcome> {

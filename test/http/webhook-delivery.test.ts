@@ -32,7 +32,7 @@ describe('POST /webhook: signature over the raw body (F1)', () => {
     const response = await postDelivery(app, { event: 'workflow_job', deliveryId, body });
 
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ status: 'accepted', reason: 'queued_for_reconcile' });
+    expect(await response.json()).toEqual({ status: 'accepted', reason: 'job_event_queued' });
     expect(intake.received).toEqual([{ event: 'workflow_job', deliveryId, payload }]);
   });
 

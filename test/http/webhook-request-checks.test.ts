@@ -162,7 +162,7 @@ describe('POST /webhook: request checks', () => {
         action: 'queued',
         installation_id: 4242,
         status: 'accepted',
-        reason: 'queued_for_reconcile',
+        reason: 'job_event_queued',
         duration_ms: expect.any(Number),
       },
     });

@@ -70,6 +70,20 @@ describe('the reconciler function', () => {
     const aws = await world.deploy();
     const tenant = world.addOrganization();
     await queueJob(aws, tenant, 940_001);
+    // The job event is handled, so the job is in the ledger; the reconcile it would have asked
+    // for after a failed launch is lost.
+    world.sim.injectFault({
+      route: 'POST /orgs/:org/actions/runners/generate-jitconfig',
+      status: 422,
+      body: { message: 'The runner group has reached its maximum number of runners.' },
+      installationId: tenant,
+      times: 1,
+    });
+    await aws.consume(
+      aws.scaleUp(),
+      aws.tierQueue('small'),
+      await aws.receive(aws.tierQueue('small')),
+    );
     for (const lost of await aws.receive(aws.tierQueue('small'))) {
       await aws.setup.sqs.send(
         new DeleteMessageCommand({
@@ -78,6 +92,7 @@ describe('the reconciler function', () => {
         }),
       );
     }
+    expect(await aws.instancesOf(tenant)).toEqual([]);
     useMotoThroughEnvironment();
     const host = await hostOfDefaultClient();
     expect(host).toBe(new URL(world.moto.endpoint).host);

@@ -156,7 +156,7 @@ describe('scale-up batches', () => {
       }),
     );
     expect(finished.map((m) => JSON.parse(m.Body ?? ''))).toEqual([
-      { kind: 'runner_finished', runnerName, tier: 'small', reason: 'completed' },
+      expect.objectContaining({ kind: 'job_event', status: 'completed', runnerName }),
     ]);
     expect(reconcile.map((m) => JSON.parse(m.Body ?? ''))).toEqual([
       { kind: 'reconcile', installationId: tenant, tier: 'small' },
@@ -187,7 +187,12 @@ describe('scale-up batches', () => {
         level: 'error',
         msg: 'work failed and will not be retried',
         fields: expect.objectContaining({
-          item: { kind: 'reconcile', installationId: tenant, tier: 'small' },
+          item: expect.objectContaining({
+            kind: 'job_event',
+            installationId: tenant,
+            tier: 'small',
+            status: 'queued',
+          }),
         }),
       }),
     );
@@ -246,7 +251,7 @@ describe('scale-up batches', () => {
     expect(second[0]?.Attributes?.ApproximateReceiveCount).toBe('2');
     expect(secondAnswer.batchItemFailures).toEqual([]);
     expect(copy.map((m) => JSON.parse(m.Body ?? ''))).toEqual([
-      { kind: 'reconcile', installationId: tenant, tier: 'small' },
+      expect.objectContaining({ kind: 'job_event', installationId: tenant, status: 'queued' }),
     ]);
     expect(copy[0]?.MessageId).not.toBe(first[0]?.MessageId);
     expect(copy[0]?.Attributes?.ApproximateReceiveCount).toBe('1');

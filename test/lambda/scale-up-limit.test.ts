@@ -1,9 +1,11 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 
 import { createDynamoStores } from '../../src/adapters/aws/dynamodb-stores.js';
 import { ACTIVE_RUNNER_STATES } from '../../src/core/runner.js';
-import { workflowJobPayload } from '../support/webhook-payloads.js';
+import { operationsOf } from '../support/aws-calls.js';
+import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
 import { SMALL_LABELS, lambdaWorld } from './lambda-world.js';
 
 const world = lambdaWorld();
@@ -60,4 +62,59 @@ describe('the tenant limit on the AWS backend (F10)', () => {
     expect(await aws.receive(aws.tierQueue('small'))).toEqual([]);
     expect(await aws.receive(`${aws.tierQueue('small')}-dlq`)).toEqual([]);
   }, 120_000);
+
+  it('holds a limit lowered by hand while a warm function still has the tenant cached', async () => {
+    const aws = await world.deploy({ smallMaxRunners: 5 });
+    const tenant = world.addOrganization();
+    const webhook = aws.webhook();
+    const scaleUp = aws.scaleUp();
+    await aws.deliver(
+      webhook,
+      'installation',
+      installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
+    );
+    const queueJob = async (job: number) => {
+      await aws.deliver(
+        webhook,
+        'workflow_job',
+        workflowJobPayload({
+          action: 'queued',
+          installationId: tenant,
+          jobId: 961_000 + job,
+          labels: [...SMALL_LABELS],
+          repository: `org-${tenant}/app`,
+        }),
+      );
+      const before = aws.calls.length;
+      await aws.consume(scaleUp, aws.tierQueue('small'), await aws.receive(aws.tierQueue('small')));
+      return operationsOf(aws.calls.slice(before));
+    };
+
+    await queueJob(1);
+    // The seed's tier change, made while the function holds the tenant at max_runners 5.
+    await aws.setup.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: `${aws.prefix}-tenants`,
+        Key: { installation_id: { N: String(tenant) } },
+        UpdateExpression: 'SET tier = :tier, max_runners = :max, updated_at = :now',
+        ExpressionAttributeValues: {
+          ':tier': { S: 'small' },
+          ':max': { N: '1' },
+          ':now': { S: '2026-12-04T12:00:00Z' },
+        },
+      }),
+    );
+    const refused = await queueJob(2);
+
+    expect(await aws.instancesOf(tenant)).toHaveLength(1);
+    // The one write was refused for the changed tenant, which was read again before deciding.
+    expect(refused.slice(0, 2)).toEqual(['DynamoDB.TransactWriteItems', 'DynamoDB.GetItem']);
+    expect(refused).not.toContain('EC2.CreateFleet');
+    expect(aws.logger.entries).toContainEqual(
+      expect.objectContaining({
+        msg: 'no runner',
+        fields: expect.objectContaining({ tenant_id: tenant, reason: 'at_tenant_limit' }),
+      }),
+    );
+  });
 });

@@ -76,8 +76,14 @@ describe('the tenant-manager function', () => {
     expect(await aws.instancesOf(tenant)).toEqual([]);
     expect(await parametersUnder(aws.setup.ssm, `/${aws.prefix}/runners`)).toEqual([]);
     expect(record.Item?.['status']).toEqual({ S: 'deleted' });
-    expect(JSON.parse(late.body)).toEqual({ status: 'ignored', reason: 'tenant_deleted' });
+    // The webhook reads nothing; the scale-up drops the job of a deleted tenant.
+    expect(JSON.parse(late.body)).toEqual({ status: 'accepted', reason: 'job_event_queued' });
+    const lateEvents = await aws.receive(aws.tierQueue('small'));
+    expect(
+      (await aws.consume(aws.scaleUp(), aws.tierQueue('small'), lateEvents)).batchItemFailures,
+    ).toEqual([]);
     expect(world.sim.requests().slice(githubBefore)).toEqual([]);
+    expect(await aws.instancesOf(tenant)).toEqual([]);
     expect(await aws.receive(aws.tierQueue('small'))).toEqual([]);
   });
 });

@@ -39,10 +39,17 @@ describe('webhook → SQS → scale-up → instance', () => {
 
     expect(installed.statusCode).toBe(202);
     expect(queued.statusCode).toBe(202);
-    expect(JSON.parse(queued.body)).toEqual({ status: 'accepted', reason: 'queued_for_reconcile' });
+    expect(JSON.parse(queued.body)).toEqual({ status: 'accepted', reason: 'job_event_queued' });
     expect(githubAfterWebhook).toEqual([]);
     expect(messages.map((m) => JSON.parse(m.Body ?? ''))).toEqual([
-      { kind: 'reconcile', installationId, tier: 'small' },
+      expect.objectContaining({
+        kind: 'job_event',
+        installationId,
+        tier: 'small',
+        jobId: 880_001,
+        status: 'queued',
+        repository: 'acme-flow/app',
+      }),
     ]);
     expect(messages[0]?.MessageAttributes?.['tenant_id']?.StringValue).toBe(String(installationId));
     expect(answer).toEqual({ batchItemFailures: [] });

@@ -403,7 +403,12 @@ describe('the functions, in-process on the deployed resources', () => {
     const messages: Message[] = await receiveAll(sqs, small.url, 300);
     expect(queued.statusCode).toBe(202);
     expect(messages.map((message) => JSON.parse(message.Body ?? 'null'))).toEqual([
-      { kind: 'reconcile', installationId: INSTALLATION_ID, tier: 'small' },
+      expect.objectContaining({
+        kind: 'job_event',
+        installationId: INSTALLATION_ID,
+        tier: 'small',
+        status: 'queued',
+      }),
     ]);
 
     const scaleUp = createWorkFunction(await runtimeOptions(`${ENVIRONMENT}-scale-up`), 'scale-up');

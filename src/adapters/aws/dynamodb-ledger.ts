@@ -4,6 +4,7 @@ import {
   PutItemCommand,
   TransactGetItemsCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
 import { PlatformError } from '../../core/errors.js';
@@ -18,6 +19,8 @@ import type { Clock } from '../../core/ports/clock.js';
 import type {
   JobFilter,
   Ledger,
+  ObserveOptions,
+  Observed,
   RunnerFilter,
   SlotDecision,
   SlotRequest,
@@ -32,14 +35,16 @@ import { itemToJob, jobToItem } from './dynamodb-job-item.js';
 import { jobKey, repositoryScopeKey, runnerKey, slotsKey } from './dynamodb-ledger-keys.js';
 import { queryJobItems, queryRunnerItems } from './dynamodb-ledger-queries.js';
 import type { StoredRunner } from './dynamodb-runner-item.js';
-import { itemToRunner, runnerToItem } from './dynamodb-runner-item.js';
+import { itemToRunner, runnerRecordUpdate, runnerToItem } from './dynamodb-runner-item.js';
 import {
   jobCounterWrites,
+  queuedJobSlotWrites,
   readSlotCounts,
   runnerCounterWrites,
   takeSlotWrites,
 } from './dynamodb-slot-counters.js';
 import type { DynamoTable } from './dynamodb-table.js';
+import { tenantUnchangedCheck } from './dynamodb-tenant-check.js';
 
 export interface DynamoLedgerOptions {
   /** `<prefix>-ledger`. */
@@ -47,6 +52,11 @@ export interface DynamoLedgerOptions {
   readonly clock: Clock;
   /** How long a completed job or a done runner stays before TTL removes it. */
   readonly retentionDays: number;
+  /**
+   * `<prefix>-tenants`. With it, a slot request that carries the tenant it was decided on is
+   * checked against the tenant's item in the same transaction (`SlotRequest.tenant`).
+   */
+  readonly tenantsTable?: string;
 }
 
 /**
@@ -65,16 +75,71 @@ export class DynamoLedger implements Ledger {
   private readonly table: DynamoTable;
   private readonly clock: Clock;
   private readonly retentionSeconds: number;
+  private readonly tenantsTable: string | undefined;
 
   constructor(options: DynamoLedgerOptions) {
     this.table = options.table;
     this.clock = options.clock;
     this.retentionSeconds = Math.round(options.retentionDays * 86_400);
+    this.tenantsTable = options.tenantsTable;
   }
 
-  async observeJob(observation: JobObservation): Promise<{ job: Job; changed: boolean }> {
+  async observeJob(observation: JobObservation, options: ObserveOptions = {}): Promise<Observed> {
     checkJobObservation(observation);
+    const slot = options.slot;
+    if (slot !== undefined) checkSlotRequest(slot);
 
+    if (slot !== undefined && observation.status === 'queued') {
+      const recorded = await this.recordQueuedWithSlot(observation, slot);
+      if (recorded !== undefined) return recorded;
+    }
+    const observed = await this.recordJob(observation);
+    if (slot === undefined || !observed.changed || observed.job.status !== 'queued') {
+      return observed;
+    }
+    // Two steps here, one atomic step to every reader: a racer taking the slot in between
+    // is seen by this take as the runner of the demand.
+    return { ...observed, slot: await this.takeSlot(slot) };
+  }
+
+  /**
+   * The common case in one transaction and no read: a job never seen, queued, and a slot for
+   * its runner. Undefined when the transaction could not settle it (the job exists, or the
+   * demand or a limit refused the slot); the two-step path then reads and says why.
+   */
+  private async recordQueuedWithSlot(
+    observation: JobObservation,
+    request: SlotRequest,
+  ): Promise<Observed | undefined> {
+    const job = applyJobObservation(undefined, observation);
+    const granted = launchingRunner(request);
+    const check = this.tenantCheck(request);
+    const writes = [
+      ...(check === undefined ? [] : [check]),
+      ...queuedJobSlotWrites(
+        this.table.name,
+        request,
+        jobToItem(job, undefined),
+        runnerToItem(granted, 1, undefined),
+      ),
+    ];
+    const attempt = `recording job ${observation.id} with a slot for runner ${request.runnerName}`;
+
+    const failed = await this.transact(attempt, writes);
+    if (failed === undefined) return { job, changed: true, slot: { taken: true, runner: granted } };
+    if (failed.includes(writes.length - 1)) throw nameTaken(attempt, request.runnerName);
+    const jobIndex = check === undefined ? 0 : 1;
+    if (failed.includes(jobIndex)) return undefined;
+    if (check !== undefined && failed.includes(0)) {
+      return {
+        ...(await this.recordJob(observation)),
+        slot: { taken: false, reason: 'tenant_changed' },
+      };
+    }
+    return undefined;
+  }
+
+  private async recordJob(observation: JobObservation): Promise<Observed> {
     const attempt = `recording job ${observation.id}`;
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const known = await this.getJob(observation.id);
@@ -108,10 +173,16 @@ export class DynamoLedger implements Ledger {
       if (reason !== undefined) return { taken: false, reason };
 
       const granted = launchingRunner(request);
-      const writes = takeSlotWrites(this.table.name, request, runnerToItem(granted, 1, undefined));
+      const check = this.tenantCheck(request);
+      const writes = [
+        ...(check === undefined ? [] : [check]),
+        ...takeSlotWrites(this.table.name, request, runnerToItem(granted, 1, undefined)),
+      ];
       const failed = await this.transact(attempt, writes);
       if (failed === undefined) return { taken: true, runner: granted };
       if (failed.includes(writes.length - 1)) throw nameTaken(attempt, request.runnerName);
+      if (check !== undefined && failed.includes(0))
+        return { taken: false, reason: 'tenant_changed' };
       // A counter moved since the read: read again and decide on what is there now.
     }
     throw this.contended(attempt, { runner_name: request.runnerName });
@@ -121,6 +192,7 @@ export class DynamoLedger implements Ledger {
     checkRunnerPatch(name, patch);
 
     const attempt = `updating runner ${name}`;
+    if (patch.state === undefined) return this.recordOnRunner(attempt, name, patch);
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const stored = await this.getStoredRunner(name);
       if (stored === undefined) return undefined;
@@ -131,6 +203,27 @@ export class DynamoLedger implements Ledger {
       if (await this.writeRunner(attempt, stored, next)) return next;
     }
     throw this.contended(attempt, { runner_name: name });
+  }
+
+  /**
+   * A patch that moves no state moves no counter and no index key: one conditional update,
+   * no read, as `applyRunnerPatch` would apply it (a done runner never changes again).
+   */
+  private async recordOnRunner(
+    attempt: string,
+    name: string,
+    patch: RunnerPatch,
+  ): Promise<Runner | undefined> {
+    try {
+      const output = await this.table.send(attempt, (client) =>
+        client.send(new UpdateItemCommand(runnerRecordUpdate(this.table.name, name, patch))),
+      );
+      return output.Attributes && itemToRunner(output.Attributes, this.table.name).runner;
+    } catch (error) {
+      // Unknown, or done: either way the stored runner (or none) is the answer.
+      if (error instanceof DynamoConditionFailed) return this.getRunner(name);
+      throw error;
+    }
   }
 
   async getRunner(name: string): Promise<Runner | undefined> {
@@ -144,6 +237,12 @@ export class DynamoLedger implements Ledger {
     return items
       .map((item) => itemToRunner(item, this.table.name).runner)
       .sort((a, b) => byText(a.launchedAt, b.launchedAt) || byText(a.name, b.name));
+  }
+
+  /** The check of the request's tenant against its item, when both are there to check. */
+  private tenantCheck(request: SlotRequest): TransactWriteItem | undefined {
+    if (this.tenantsTable === undefined || request.tenant === undefined) return undefined;
+    return tenantUnchangedCheck(this.tenantsTable, request.tenant, request.tier);
   }
 
   /** Writes the job if it is still as read; false when another writer got there first. */

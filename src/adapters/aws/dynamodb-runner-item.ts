@@ -1,4 +1,6 @@
-import type { Runner, RunnerState } from '../../core/runner.js';
+import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+
+import type { Runner, RunnerPatch, RunnerState } from '../../core/runner.js';
 import { ACTIVE_RUNNER_STATES } from '../../core/runner.js';
 import type { Item } from './dynamodb-attributes.js';
 import {
@@ -87,4 +89,52 @@ const RUNNER_STATES: readonly string[] = [...ACTIVE_RUNNER_STATES, 'done'];
 
 function isRunnerState(value: string): value is RunnerState {
   return RUNNER_STATES.includes(value);
+}
+
+/**
+ * The update that applies a patch moving no state, as `applyRunnerPatch` would: the fields it
+ * names, the registration time once GitHub knows the runner, and the revision. It holds only
+ * for a runner that exists and is not done.
+ */
+export function runnerRecordUpdate(
+  table: string,
+  name: string,
+  patch: RunnerPatch,
+): UpdateItemCommandInput {
+  const fields: [string, AttributeValue | undefined][] = [
+    ['github_runner_id', optionalNumber(patch.githubRunnerId)],
+    ['compute_id', optionalText(patch.computeId)],
+    ['machine', optionalText(patch.machine)],
+    ['job_id', optionalNumber(patch.jobId)],
+  ];
+  const sets = fields.flatMap(([attribute, value], i) =>
+    value === undefined ? [] : [{ name: `#f${i}`, attribute, key: `:f${i}`, value }],
+  );
+  const registers = patch.githubRunnerId !== undefined;
+
+  return {
+    TableName: table,
+    Key: runnerKey(name),
+    UpdateExpression:
+      'SET ' +
+      [
+        ...sets.map((set) => `${set.name} = ${set.key}`),
+        ...(registers ? ['#registered = if_not_exists(#registered, :at)'] : []),
+        '#revision = #revision + :one',
+      ].join(', '),
+    ConditionExpression: 'attribute_exists(pk) AND #state <> :done',
+    ExpressionAttributeNames: {
+      ...Object.fromEntries(sets.map((set) => [set.name, set.attribute])),
+      ...(registers ? { '#registered': 'registered_at' } : {}),
+      '#revision': 'revision',
+      '#state': 'state',
+    },
+    ExpressionAttributeValues: {
+      ...Object.fromEntries(sets.map((set) => [set.key, set.value])),
+      ...(registers ? { ':at': text(patch.at) } : {}),
+      ':one': number(1),
+      ':done': text('done'),
+    },
+    ReturnValues: 'ALL_NEW',
+  };
 }

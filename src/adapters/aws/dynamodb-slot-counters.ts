@@ -91,7 +91,34 @@ export function takeSlotWrites(
   request: SlotRequest,
   runnerItem: Item,
 ): TransactWriteItem[] {
+  return slotWrites(table, request, runnerItem, false);
+}
+
+/**
+ * The writes that record a job never seen before as queued and, in the same transaction, take
+ * the slot for its runner: the job's put first, the runner's put last. The job is counted in
+ * the demand the condition checks, so no read is needed before.
+ */
+export function queuedJobSlotWrites(
+  table: string,
+  request: SlotRequest,
+  jobItem: Item,
+  runnerItem: Item,
+): TransactWriteItem[] {
+  return [
+    { Put: { TableName: table, Item: jobItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...slotWrites(table, request, runnerItem, true),
+  ];
+}
+
+function slotWrites(
+  table: string,
+  request: SlotRequest,
+  runnerItem: Item,
+  newJob: boolean,
+): TransactWriteItem[] {
   const names = tierCounters(request.tier);
+  const orgScope = request.repository === undefined;
   const limits =
     '(attribute_not_exists(#active) OR #active < :tenantMax) AND ' +
     '(attribute_not_exists(#tierActive) OR #tierActive < :tierMax)';
@@ -99,22 +126,23 @@ export function takeSlotWrites(
     Update: {
       TableName: table,
       Key: slotsKey(request.installationId),
-      UpdateExpression: 'SET #kind = :slots ADD #active :one, #tierActive :one, #pending :one',
-      ConditionExpression:
-        request.repository === undefined ? `${demandCondition()} AND ${limits}` : limits,
+      UpdateExpression:
+        'SET #kind = :slots ADD #active :one, #tierActive :one, #pending :one' +
+        (newJob ? ', #queued :one' : ''),
+      ConditionExpression: orgScope ? `${demandCondition(newJob)} AND ${limits}` : limits,
       ExpressionAttributeNames: {
         '#kind': 'kind',
         '#active': names.active,
         '#tierActive': names.tierActive,
         '#pending': names.pending,
-        ...(request.repository === undefined ? { '#queued': names.queued } : {}),
+        ...(orgScope || newJob ? { '#queued': names.queued } : {}),
       },
       ExpressionAttributeValues: {
         ':slots': text('slots'),
         ':one': number(1),
         ':tenantMax': number(request.limits.tenantMax),
         ':tierMax': number(request.limits.tierMax),
-        ...(request.repository === undefined ? { ':zero': number(0) } : {}),
+        ...(orgScope ? { ':zero': number(0) } : {}),
       },
     },
   };
@@ -127,8 +155,8 @@ export function takeSlotWrites(
     Update: {
       TableName: table,
       Key: repositoryScopeKey(request.installationId, request.tier, request.repository),
-      UpdateExpression: 'ADD #pending :one',
-      ConditionExpression: demandCondition(),
+      UpdateExpression: newJob ? 'ADD #pending :one, #queued :one' : 'ADD #pending :one',
+      ConditionExpression: demandCondition(newJob),
       ExpressionAttributeNames: { '#queued': 'queued', '#pending': 'pending' },
       ExpressionAttributeValues: { ':one': number(1), ':zero': number(0) },
     },
@@ -164,8 +192,12 @@ export function readSlotCounts(
   return counts;
 }
 
-/** More queued jobs than launching or idle runners; an absent counter is zero. */
-function demandCondition(): string {
+/**
+ * More queued jobs than launching or idle runners; an absent counter is zero. With `newJob`,
+ * one more job than the item counts yet: its runners may then be as many as its jobs.
+ */
+function demandCondition(newJob: boolean): string {
+  if (newJob) return '(attribute_not_exists(#pending) OR #pending = :zero OR #pending <= #queued)';
   return '#queued > :zero AND (attribute_not_exists(#pending) OR #queued > #pending)';
 }
 

@@ -38,6 +38,7 @@ export function createDynamoStores(options: DynamoStoresOptions): DynamoStores {
       table: new DynamoTable(options, names.ledger),
       clock: options.clock,
       retentionDays: ledgerDays,
+      tenantsTable: names.tenants,
     }),
     deliveries: new DynamoDeliveryLog({
       table: new DynamoTable(options, names.deliveries),

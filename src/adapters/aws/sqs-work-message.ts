@@ -21,7 +21,7 @@ export const MAX_QUEUE_NAME_LENGTH = 80;
 export interface WorkMessage {
   /** The item as JSON: everything the handler needs, nothing it must look up first. */
   readonly body: string;
-  /** `kind`, and `tenant_id`, `tier` or `runner_name` when the item names them. */
+  /** `kind`, and `tenant_id`, `tier`, `job_id` or `runner_name` when the item names them. */
   readonly attributes: Record<string, MessageAttributeValue>;
   /**
    * The tenant, as the message group of a fair standard queue, so one busy tenant does not
@@ -36,9 +36,10 @@ export function encodeWorkMessage(item: WorkItem): WorkMessage {
   const installationId = 'installationId' in item ? item.installationId : undefined;
 
   if (installationId !== undefined) {
-    attributes['tenant_id'] = { DataType: 'Number', StringValue: String(installationId) };
+    attributes['tenant_id'] = number(installationId);
   }
-  if ('tier' in item) attributes['tier'] = text(item.tier);
+  if ('tier' in item && item.tier !== undefined) attributes['tier'] = text(item.tier);
+  if (item.kind === 'job_event') attributes['job_id'] = number(item.jobId);
   if (item.kind === 'runner_finished') attributes['runner_name'] = text(item.runnerName);
 
   return {
@@ -69,4 +70,8 @@ export function decodeWorkMessage(body: string, messageId: string): WorkItem {
 
 function text(value: string): MessageAttributeValue {
   return { DataType: 'String', StringValue: value };
+}
+
+function number(value: number): MessageAttributeValue {
+  return { DataType: 'Number', StringValue: String(value) };
 }

@@ -78,6 +78,8 @@ export class SqsWorkQueue implements WorkQueue {
   /** The queue an item goes to. */
   queueNameOf(item: WorkItem): string {
     if (item.kind === 'tenant_removed') return tenantEventsQueueName(this.options.prefix);
+    // A job our runner took whose labels match no tier: only the runner's record moves.
+    if (item.tier === undefined) return tenantEventsQueueName(this.options.prefix);
     if (this.tierNames.has(item.tier)) return tierQueueName(this.options.prefix, item.tier);
 
     // A tier removed from the configuration has no queue any more; its runners must still be

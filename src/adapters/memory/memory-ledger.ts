@@ -9,6 +9,8 @@ import {
 import type {
   JobFilter,
   Ledger,
+  ObserveOptions,
+  Observed,
   RunnerFilter,
   SlotDecision,
   SlotRequest,
@@ -25,16 +27,22 @@ export class MemoryLedger implements Ledger {
   private readonly jobs = new Map<number, Job>();
   private readonly runners = new Map<string, Runner>();
 
-  async observeJob(observation: JobObservation): Promise<{ job: Job; changed: boolean }> {
+  async observeJob(observation: JobObservation, options: ObserveOptions = {}): Promise<Observed> {
     checkJobObservation(observation);
+    if (options.slot !== undefined) checkSlotRequest(options.slot);
 
     const known = this.jobs.get(observation.id);
     const job = applyJobObservation(known, observation);
     if (job === known) return { job, changed: false };
 
+    // Checked before the job is stored, so a refused request leaves nothing half done.
+    if (options.slot !== undefined && job.status === 'queued') this.refuseTakenName(options.slot);
     const stored = Object.freeze({ ...job, labels: Object.freeze([...job.labels]) });
     this.jobs.set(stored.id, stored);
-    return { job: stored, changed: true };
+    if (options.slot === undefined || stored.status !== 'queued') {
+      return { job: stored, changed: true };
+    }
+    return { job: stored, changed: true, slot: this.take(options.slot) };
   }
 
   async getJob(id: number): Promise<Job | undefined> {
@@ -55,14 +63,21 @@ export class MemoryLedger implements Ledger {
 
   async takeSlot(request: SlotRequest): Promise<SlotDecision> {
     checkSlotRequest(request);
-    if (this.runners.has(request.runnerName)) {
-      throw new PlatformError(
-        'conflict',
-        `taking a slot for runner ${request.runnerName}: runner names are single-use, and this one exists`,
-        { details: { runner_name: request.runnerName } },
-      );
-    }
+    this.refuseTakenName(request);
+    return this.take(request);
+  }
 
+  private refuseTakenName(request: SlotRequest): void {
+    if (!this.runners.has(request.runnerName)) return;
+    throw new PlatformError(
+      'conflict',
+      `taking a slot for runner ${request.runnerName}: runner names are single-use, and this one exists`,
+      { details: { runner_name: request.runnerName } },
+    );
+  }
+
+  /** Counts and inserts with no `await`: as atomic as a transaction on one event loop. */
+  private take(request: SlotRequest): SlotDecision {
     const inScope = (repository: string | undefined): boolean =>
       request.repository === undefined || repository === request.repository;
     const jobs = [...this.jobs.values()].filter(

@@ -11,6 +11,8 @@ import {
 import type {
   JobFilter,
   Ledger,
+  ObserveOptions,
+  Observed,
   RunnerFilter,
   SlotDecision,
   SlotRequest,
@@ -79,17 +81,21 @@ export class SqliteLedger implements Ledger {
     this.countSlots = db.prepare(SLOT_COUNTS);
   }
 
-  async observeJob(observation: JobObservation): Promise<{ job: Job; changed: boolean }> {
+  async observeJob(observation: JobObservation, options: ObserveOptions = {}): Promise<Observed> {
     checkJobObservation(observation);
+    const slot = options.slot;
+    if (slot !== undefined) checkSlotRequest(slot);
 
-    return immediate(this.db, `recording job ${observation.id}`, () => {
+    return immediate(this.db, `recording job ${observation.id}`, (): Observed => {
       const row = this.selectJob.get(observation.id);
       const known = row && rowToJob(row);
       const job = applyJobObservation(known, observation);
       if (job === known) return { job, changed: false };
 
       this.upsertJob.run(jobToRow(job));
-      return { job, changed: true };
+      if (slot === undefined || job.status !== 'queued') return { job, changed: true };
+      // In the same transaction: a refused name rolls the job back with it.
+      return { job, changed: true, slot: this.take(slot) };
     });
   }
 
@@ -116,27 +122,32 @@ export class SqliteLedger implements Ledger {
   async takeSlot(request: SlotRequest): Promise<SlotDecision> {
     checkSlotRequest(request);
 
-    return immediate(this.db, `taking a slot for runner ${request.runnerName}`, () => {
-      if (this.selectRunner.get(request.runnerName) !== undefined) {
-        throw new PlatformError(
-          'conflict',
-          `taking a slot for runner ${request.runnerName}: runner names are single-use, and this one exists`,
-          { details: { runner_name: request.runnerName } },
-        );
-      }
+    return immediate(this.db, `taking a slot for runner ${request.runnerName}`, () =>
+      this.take(request),
+    );
+  }
 
-      const counts = this.countSlots.get({
-        installation_id: request.installationId,
-        tier: request.tier,
-        repository: request.repository ?? null,
-      }) as SlotCounts;
-      const reason = slotRefusal(counts, request.limits);
-      if (reason !== undefined) return { taken: false, reason } as const;
+  /** Counts and inserts; the caller holds the transaction. */
+  private take(request: SlotRequest): SlotDecision {
+    if (this.selectRunner.get(request.runnerName) !== undefined) {
+      throw new PlatformError(
+        'conflict',
+        `taking a slot for runner ${request.runnerName}: runner names are single-use, and this one exists`,
+        { details: { runner_name: request.runnerName } },
+      );
+    }
 
-      const runner = launchingRunner(request);
-      this.insertRunner.run(runnerToRow(runner));
-      return { taken: true, runner } as const;
-    });
+    const counts = this.countSlots.get({
+      installation_id: request.installationId,
+      tier: request.tier,
+      repository: request.repository ?? null,
+    }) as SlotCounts;
+    const reason = slotRefusal(counts, request.limits);
+    if (reason !== undefined) return { taken: false, reason };
+
+    const runner = launchingRunner(request);
+    this.insertRunner.run(runnerToRow(runner));
+    return { taken: true, runner };
   }
 
   async updateRunner(name: string, patch: RunnerPatch): Promise<Runner | undefined> {

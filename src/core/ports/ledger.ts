@@ -1,6 +1,6 @@
 import type { Job, JobObservation, JobStatus } from '../job.js';
 import type { Runner, RunnerPatch, RunnerState } from '../runner.js';
-import type { SlotLimits } from '../tenant.js';
+import type { SlotLimits, Tenant } from '../tenant.js';
 
 export interface SlotRequest {
   readonly installationId: number;
@@ -11,13 +11,39 @@ export interface SlotRequest {
   readonly runnerName: string;
   readonly limits: SlotLimits;
   readonly at: string;
+  /**
+   * The tenant record `limits` and `tenantTier` were read from. A ledger that can see the
+   * tenant records (the DynamoDB one) checks it in the same atomic step and refuses with
+   * `tenant_changed` when the stored record differs in anything a launch uses, so a cached copy
+   * can never launch past a lowered limit or for a suspended tenant. Others ignore it.
+   */
+  readonly tenant?: Tenant;
 }
 
 export type SlotRefusal = 'no_demand' | 'at_tenant_limit' | 'at_tier_limit';
 
 export type SlotDecision =
   | { readonly taken: true; readonly runner: Runner }
-  | { readonly taken: false; readonly reason: SlotRefusal };
+  | { readonly taken: false; readonly reason: SlotRefusal }
+  /** The request's `tenant` is no longer the stored one: read it again and decide anew. */
+  | { readonly taken: false; readonly reason: 'tenant_changed' };
+
+export interface ObserveOptions {
+  /**
+   * A slot to try in the same atomic step, when this observation makes the job newly queued
+   * (unknown before, or `waiting`). The job already counts as demand, and `takeSlot`'s rules
+   * apply; the job is recorded whatever the slot decision.
+   */
+  readonly slot?: SlotRequest;
+}
+
+export interface Observed {
+  readonly job: Job;
+  /** False for repeats and stale news: nothing was written. */
+  readonly changed: boolean;
+  /** The decision on `options.slot`; undefined when no slot was tried. */
+  readonly slot?: SlotDecision;
+}
 
 export interface JobFilter {
   readonly installationId?: number;
@@ -40,8 +66,11 @@ export interface RunnerFilter {
  * `tenantMax` slots across tiers, nor more than `tierMax` in one tier.
  */
 export interface Ledger {
-  /** Folds the observation in, forward only. `changed` is false for repeats and stale news. */
-  observeJob(observation: JobObservation): Promise<{ job: Job; changed: boolean }>;
+  /**
+   * Folds the observation in, forward only, and tries `options.slot` with it (see
+   * `ObserveOptions`): a newly queued job and its runner cost one atomic step.
+   */
+  observeJob(observation: JobObservation, options?: ObserveOptions): Promise<Observed>;
 
   getJob(id: number): Promise<Job | undefined>;
 

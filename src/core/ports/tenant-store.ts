@@ -14,7 +14,12 @@ export interface TenantPatch {
 
 /** Where tenants live. Implementations: in-memory, SQLite, DynamoDB. */
 export interface TenantStore {
-  get(installationId: number): Promise<Tenant | undefined>;
+  /**
+   * The stored tenant. The stores read it fresh every time; a caching store in front of one
+   * may answer from a copy a few seconds old unless `fresh` is asked for. A copy is only ever
+   * used where the ledger checks it against the stored record (`SlotRequest.tenant`).
+   */
+  get(installationId: number, options?: { readonly fresh?: boolean }): Promise<Tenant | undefined>;
 
   /**
    * Stores `tenant` unless one with its installation id exists; returns whichever is stored.

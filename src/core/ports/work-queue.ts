@@ -1,5 +1,32 @@
+import type { JobStatus } from '../job.js';
+
+/**
+ * What one `workflow_job` delivery said about a job of ours, as the intake passes it on. The
+ * intake writes nothing for it: the worker folds it into the ledger, so the webhook costs one
+ * queue write and the job and its runner one ledger step.
+ */
+export interface JobEventItem {
+  readonly kind: 'job_event';
+  /** `X-GitHub-Delivery`, for the logs. */
+  readonly deliveryId: string;
+  readonly installationId: number;
+  /** The tier the labels route to; undefined for a job our runner took whose labels match none. */
+  readonly tier?: string;
+  readonly jobId: number;
+  readonly runId: number;
+  /** `owner/name`. */
+  readonly repository: string;
+  readonly labels: readonly string[];
+  readonly status: JobStatus;
+  readonly runnerName?: string;
+  readonly conclusion?: string;
+  /** ISO time the delivery arrived. */
+  readonly at: string;
+}
+
 /** Work the intake hands to workers, so webhooks are answered before any slow call. */
 export type WorkItem =
+  | JobEventItem
   | { readonly kind: 'reconcile'; readonly installationId: number; readonly tier: string }
   | {
       readonly kind: 'runner_finished';
@@ -53,6 +80,8 @@ export interface WorkQueue {
 /** Items with equal keys describe the same work and are coalesced. */
 export function workKey(item: WorkItem): string {
   switch (item.kind) {
+    case 'job_event':
+      return `job_event:${item.deliveryId}`;
     case 'reconcile':
       return `reconcile:${item.installationId}:${item.tier}`;
     case 'runner_finished':

@@ -66,7 +66,7 @@ describe('DynamoDB requests per store operation', () => {
     expect(await requests()).toEqual(['TransactGetItems']);
 
     await ledger.updateRunner('r1', { computeId: 'i-1', at: minutesIn(3) });
-    expect(await requests()).toEqual(['GetItem', 'PutItem']);
+    expect(await requests()).toEqual(['UpdateItem']);
     await ledger.updateRunner('r1', { state: 'idle', at: minutesIn(4) });
     expect(await requests()).toEqual(['GetItem', 'PutItem']);
     await ledger.updateRunner('r1', { state: 'busy', at: minutesIn(5) });
@@ -86,6 +86,28 @@ describe('DynamoDB requests per store operation', () => {
     expect(await requests()).toEqual(['Query']);
     await ledger.listRunners();
     expect(await requests()).toEqual(['Query', 'Query', 'Query', 'Query']);
+  });
+
+  it('ledger: a new queued job with the slot for its runner', async () => {
+    const { client, stores } = await dynamo.scratch();
+    const { ledger, tenants } = stores;
+    const tenant = aTenant({ maxRunners: 1 });
+    await tenants.createIfAbsent(tenant);
+    const requests = countRequests(client);
+    const slot = (runnerName: string) =>
+      aSlotRequest({ runnerName, tenant, limits: { tenantMax: 1, tierMax: 5 } });
+
+    await ledger.observeJob(aJob({ id: 1 }), { slot: slot('r1') });
+    expect(await requests()).toEqual(['TransactWriteItems']);
+    // Refused at the limit: the one transaction fails, then the job is recorded and the
+    // refusal read.
+    await ledger.observeJob(aJob({ id: 2 }), { slot: slot('r2') });
+    expect(await requests()).toEqual([
+      'TransactWriteItems',
+      'GetItem',
+      'TransactWriteItems',
+      'TransactGetItems',
+    ]);
   });
 
   it('tenants and deliveries', async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe } from 'vitest';
 
 import { deliveryLogContract } from '../../contracts/delivery-log.contract.js';
+import { ledgerObserveSlotContract } from '../../contracts/ledger-observe-slot.contract.js';
 import { ledgerSlotsContract } from '../../contracts/ledger-slots.contract.js';
 import { ledgerContract } from '../../contracts/ledger.contract.js';
 import { tenantStoreContract } from '../../contracts/tenant-store.contract.js';
@@ -24,6 +25,7 @@ describe('TenantStore (dynamodb)', () => tenantStoreContract(() => stores().tena
 describe('Ledger (dynamodb)', () => {
   ledgerContract(() => stores().ledger);
   ledgerSlotsContract(() => stores().ledger);
+  ledgerObserveSlotContract(() => stores().ledger);
 });
 
 describe('DeliveryLog (dynamodb)', () => deliveryLogContract(() => stores().deliveries));
