@@ -11,11 +11,12 @@ import {
 import type { SlotRefusal } from './ports/ledger.js';
 
 /**
- * Why the control plane did or did not start a runner: the reasons a reconcile stops at, and
- * those the intake decides on its own (a job whose labels match no tier).
+ * Why the control plane did not start a runner for a job: the reasons a reconcile or a job's
+ * slot take stops at, and those the intake decides on its own (labels that match no tier).
  */
 export type DecisionReason =
   | SlotRefusal
+  /** A launch that served all demand. No longer recorded (the runner is the record), but read. */
   | 'launched'
   | 'unknown_tier'
   | 'tenant_suspended'

@@ -17,8 +17,9 @@ export interface IntakeOutcome {
 }
 
 /**
- * The core's entry for webhooks. It records what the event says and queues any work; it
- * makes no GitHub or compute call, so the HTTP answer comes within GitHub's 10 seconds.
+ * The core's entry for webhooks. It records installation events, passes job events on to the
+ * workers, and queues any other work; it makes no GitHub or compute call, so the HTTP answer
+ * comes within GitHub's 10 seconds.
  */
 export interface WebhookIntake {
   receive(delivery: WebhookDelivery): Promise<IntakeOutcome>;

@@ -27,9 +27,9 @@ type IntakeDeps = Pick<
 >;
 
 /**
- * Turns verified webhook deliveries into ledger updates and queued work. It never calls GitHub
- * or the compute provider, so the answer comes well within GitHub's 10 seconds; the workers
- * do the slow part.
+ * Turns verified webhook deliveries into tenant updates and queued work. It never calls
+ * GitHub or the compute provider, and writes nothing for a job event but its work item, so the
+ * answer comes well within GitHub's 10 seconds; the workers do the rest.
  */
 export function createWebhookIntake(deps: IntakeDeps): WebhookIntake {
   return {
