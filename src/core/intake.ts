@@ -174,6 +174,7 @@ async function passJobEvent(
     labels: event.labels,
     status: event.action,
     ...optionalField('runnerName', event.runnerName),
+    ...optionalField('runnerId', event.runnerId),
     ...optionalField('conclusion', event.conclusion),
     at: isoTime(deps.clock),
   };

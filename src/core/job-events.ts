@@ -172,6 +172,8 @@ async function trackOwnRunner(
     await deps.ledger.updateRunner(name, {
       state: 'busy',
       jobId: item.jobId,
+      // The launch records no registration id; the event that says the runner is busy has it.
+      ...(item.runnerId === undefined ? {} : { githubRunnerId: item.runnerId }),
       at: isoTime(deps.clock),
     });
     runnerLog.info('runner took a job', { tier: runner.tier });

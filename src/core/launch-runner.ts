@@ -25,6 +25,11 @@ export function runnerScope(tenant: Tenant, runner: Pick<Runner, 'repository'>):
  * Brings a runner that holds a slot to life: register it with a JIT config, hand the config
  * over, start the machine. Any failure undoes what was done (the secret is removed, the
  * registration deleted, the slot released) and is rethrown for the caller to retry.
+ *
+ * Nothing more is written on success: the machine and the registration carry the runner's
+ * name, which is ours, so they are found by it. The sweep copies the machine into the ledger
+ * from the provider's listing, and the job's `in_progress` event the registration id; a crash
+ * after the machine started leaves nothing that is not found the same way.
  */
 export async function launchRunner(
   deps: LaunchDeps,
@@ -59,17 +64,13 @@ export async function launchRunner(
       tags,
     });
     computeId = machine.computeId;
-    // One write records both: a registration a crash kept from the ledger is still found by
-    // its name, which is ours.
-    await deps.ledger.updateRunner(runner.name, {
-      githubRunnerId,
-      computeId: machine.computeId,
-      machine: machine.machine,
-      at: isoTime(deps.clock),
-    });
 
     deps.metrics.increment('ghr_runners_launched_total', { tier: tier.name });
-    log.info('runner launched', { compute_id: machine.computeId, machine: machine.machine });
+    log.info('runner launched', {
+      compute_id: machine.computeId,
+      machine: machine.machine,
+      github_runner_id: githubRunnerId,
+    });
   } catch (error) {
     await undoLaunch(deps, scope, runner, { githubRunnerId, computeId }, log);
     deps.metrics.increment('ghr_runner_launch_failures_total', { tier: tier.name });

@@ -49,14 +49,21 @@ export function billedSeconds(seconds: number): number {
 
 /**
  * What one runner cost, unrounded; undefined when the table has no price for it. A runner
- * whose launch failed before a machine started cost the operator nothing.
+ * with no machine on record that never took a job cost the operator nothing: its launch failed,
+ * or it ended before any sweep saw a machine for it.
  */
 export function runnerCost(
   table: PriceTable,
-  runner: Pick<Runner, 'machine' | 'tier' | 'computeId'>,
+  runner: Pick<Runner, 'machine' | 'tier' | 'computeId' | 'startedAt'>,
   seconds: number,
 ): number | undefined {
-  if (runner.machine === undefined && runner.computeId === undefined) return 0;
+  if (
+    runner.machine === undefined &&
+    runner.computeId === undefined &&
+    runner.startedAt === undefined
+  ) {
+    return 0;
+  }
 
   const rate = rateFor(table, runner);
   if (rate === undefined) return undefined;

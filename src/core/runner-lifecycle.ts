@@ -58,6 +58,10 @@ export const RELAUNCH_DELAY_MS = 30_000;
 export async function removeTenantRunners(deps: CoreDeps, installationId: number): Promise<number> {
   const runners = await deps.ledger.listRunners({ installationId, states: ACTIVE_RUNNER_STATES });
 
+  // By the provider's listing, so machines the ledger has no id for stop as well.
+  for (const machine of await deps.compute.list({ installationId })) {
+    await deps.compute.stop(machine.computeId);
+  }
   for (const runner of runners) {
     await releaseMachine(deps, runner);
     await deps.ledger.updateRunner(runner.name, {
@@ -77,6 +81,7 @@ export async function removeTenantRunners(deps: CoreDeps, installationId: number
 
 async function releaseMachine(deps: CoreDeps, runner: Runner): Promise<void> {
   if (runner.computeId !== undefined) await deps.compute.stop(runner.computeId);
+  else await deps.compute.stopRunner(runner.name);
   await deps.handoff.remove(runner.name);
 }
 

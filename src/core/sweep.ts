@@ -1,4 +1,7 @@
 import type { CoreDeps } from './deps.js';
+import { isoTime } from './ports/clock.js';
+import type { MachineInfo } from './ports/compute.js';
+import type { Runner } from './runner.js';
 import { ACTIVE_RUNNER_STATES } from './runner.js';
 import type { JobCheckMemory } from './stale-jobs.js';
 import { refreshStaleJobs } from './stale-jobs.js';
@@ -6,6 +9,8 @@ import { endStaleRunners } from './stale-runners.js';
 
 export interface SweepResult {
   readonly reconcilesRequested: number;
+  /** Machines of active runners copied into the ledger (a launch records none itself). */
+  readonly machinesRecorded: number;
   readonly secretsRemoved: number;
   readonly machinesStopped: number;
   readonly runnersGone: number;
@@ -15,8 +20,9 @@ export interface SweepResult {
 
 /**
  * The periodic safety net behind the event flow: asks again for every tier with queued jobs
- * (demand whose reconcile was dropped or failed for good), removes JIT configs no runner will
- * take, stops machines the ledger no longer knows, ends runners whose machine vanished, and
+ * (demand whose reconcile was dropped or failed for good), records the machines of runners
+ * launched since, removes JIT configs no runner will take, stops machines the ledger no
+ * longer knows, ends runners whose machine vanished, and
  * ends runners that hold a slot without serving (a launch cut short, a boot that never ended),
  * and brings long-queued jobs up to date with GitHub, in case their later webhooks were lost.
  */
@@ -35,6 +41,8 @@ export async function sweep(
   const active = new Map(
     (await deps.ledger.listRunners({ states: ACTIVE_RUNNER_STATES })).map((r) => [r.name, r]),
   );
+
+  const machinesRecorded = await recordMachines(deps, machinesBefore, active);
 
   let secretsRemoved = 0;
   for (const name of secrets) {
@@ -68,6 +76,7 @@ export async function sweep(
 
   const result = {
     reconcilesRequested,
+    machinesRecorded,
     secretsRemoved,
     machinesStopped,
     runnersGone,
@@ -78,6 +87,32 @@ export async function sweep(
     deps.logger.info('sweep repaired state', { ...result });
   }
   return result;
+}
+
+/**
+ * Copies each listed machine into its runner's record when the record has none yet, found by
+ * the runner's name: for the operator's views, billing by machine, and the checks below.
+ */
+async function recordMachines(
+  deps: CoreDeps,
+  machines: readonly MachineInfo[],
+  active: Map<string, Runner>,
+): Promise<number> {
+  let recorded = 0;
+  for (const machine of machines) {
+    const runner = active.get(machine.runnerName);
+    if (runner === undefined || runner.computeId !== undefined) continue;
+    if (machine.tags['ghr:tenant_id'] !== String(runner.installationId)) continue;
+
+    const updated = await deps.ledger.updateRunner(runner.name, {
+      computeId: machine.computeId,
+      ...(machine.machine === undefined ? {} : { machine: machine.machine }),
+      at: isoTime(deps.clock),
+    });
+    if (updated !== undefined) active.set(runner.name, updated);
+    recorded += 1;
+  }
+  return recorded;
 }
 
 async function requestDemand(deps: CoreDeps): Promise<number> {

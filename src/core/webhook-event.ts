@@ -24,6 +24,8 @@ export interface WorkflowJobEvent {
   readonly repository: string;
   readonly labels: readonly string[];
   readonly runnerName: string | undefined;
+  /** GitHub's id of the runner that took the job, once one has. */
+  readonly runnerId: number | undefined;
   readonly conclusion: string | undefined;
 }
 
@@ -128,6 +130,7 @@ function parseWorkflowJob(
     repository: requireString(repository['full_name'], 'repository.full_name'),
     labels: labels as string[],
     runnerName: optionalString(job['runner_name']),
+    runnerId: optionalPositive(job['runner_id']),
     conclusion: optionalString(job['conclusion']),
   };
 }
@@ -157,8 +160,11 @@ function requireString(value: unknown, key: string): string {
 function optionalId(value: unknown): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
 
-  const id = (value as Record<string, unknown>)['id'];
-  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+  return optionalPositive((value as Record<string, unknown>)['id']);
+}
+
+function optionalPositive(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 function optionalString(value: unknown): string | undefined {

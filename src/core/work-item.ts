@@ -22,6 +22,7 @@ const FIELD_RULES: Readonly<Record<WorkItem['kind'], Readonly<Record<string, Rul
     labels: textList,
     status: oneOf(['waiting', 'queued', 'in_progress', 'completed']),
     runnerName: optional(nonEmptyText),
+    runnerId: optional(wholeNumberAtLeast(1)),
     conclusion: optional(nonEmptyText),
     at: isoTimeText,
   },

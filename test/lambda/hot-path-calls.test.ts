@@ -66,7 +66,6 @@ describe('the calls one queued job costs on the hot path', () => {
       'DynamoDB.TransactWriteItems',
       'EC2.CreateFleet',
       'SSM.PutParameter',
-      'DynamoDB.UpdateItem',
     ]);
     expect(warm.github).toEqual(['POST /orgs/:org/actions/runners/generate-jitconfig']);
 

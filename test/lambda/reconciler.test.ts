@@ -115,6 +115,8 @@ describe('the reconciler function', () => {
     await queueJob(aws, tenant, 940_101);
     const scaleUp = aws.scaleUp();
     await aws.consume(scaleUp, aws.tierQueue('small'), await aws.receive(aws.tierQueue('small')));
+    // A scheduled run sees the instance and records it against its runner, found by name.
+    const seen = await aws.reconciler()(scheduledEvent());
     const [lost] = await aws.instancesOf(tenant);
     await aws.setup.ec2.send(
       new TerminateInstancesCommand({ InstanceIds: [lost?.InstanceId ?? ''] }),
@@ -131,6 +133,7 @@ describe('the reconciler function', () => {
     await aws.consume(scaleUp, aws.tierQueue('small'), reconcile);
     const now = await aws.instancesOf(tenant);
 
+    expect(seen).toMatchObject({ machinesRecorded: 1, runnersGone: 0 });
     expect(meanwhile).toHaveLength(0);
 
     expect(result).toMatchObject({ runnersGone: 1 });

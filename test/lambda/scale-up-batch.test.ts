@@ -1,3 +1,4 @@
+import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -127,6 +128,11 @@ describe('scale-up batches', () => {
     const dlq = await aws.receive(`${aws.tierQueue('small')}-dlq`);
 
     const runnerName = atLimit[0]?.Tags?.find((t) => t.Key === 'ghr:runner_name')?.Value;
+    // Its runner exits after the job and the boot script powers the instance off, which the
+    // launch template turns into a termination; moto boots nothing, so the test does it.
+    await aws.setup.ec2.send(
+      new TerminateInstancesCommand({ InstanceIds: [atLimit[0]?.InstanceId ?? ''] }),
+    );
     await aws.deliver(
       aws.webhook(),
       'workflow_job',

@@ -22,6 +22,8 @@ export interface JobPayloadInput {
   readonly ownerType?: 'Organization' | 'User';
   readonly runId?: number;
   readonly runnerName?: string | null;
+  /** GitHub's id of the runner; none unless given, so a test need not know the id it got. */
+  readonly runnerId?: number;
 }
 
 /** A real `workflow_job` payload with our ids, labels and runner. */
@@ -36,7 +38,7 @@ export function workflowJobPayload(input: JobPayloadInput): Json {
   job['labels'] = [...input.labels];
   job['status'] = input.action;
   job['runner_name'] = input.runnerName ?? null;
-  job['runner_id'] = input.runnerName ? 77 : null;
+  job['runner_id'] = input.runnerId ?? null;
   repo['full_name'] = `${owner}/${name}`;
   repo['name'] = name;
   (repo['owner'] as Json)['login'] = owner;

@@ -108,6 +108,17 @@ export class Ec2Compute implements ComputeProvider {
     }
   }
 
+  /**
+   * Does nothing: finding the instance would take a `DescribeInstances`, and it ends itself
+   * when its runner exits (the launch template terminates on shutdown). The sweep terminates
+   * an instance whose runner is done, found by its tags.
+   */
+  async stopRunner(runnerName: string): Promise<void> {
+    this.options.logger.debug('instance left to end itself with its runner', {
+      runner_name: runnerName,
+    });
+  }
+
   async list(filter: { readonly installationId?: number } = {}): Promise<MachineInfo[]> {
     const filters: Filter[] = [
       { Name: 'tag:ghr:environment', Values: [this.options.environment] },
@@ -251,6 +262,7 @@ function machineOf(instance: Instance): MachineInfo {
   const tags = runnerTagsOf(instance.Tags);
   return {
     computeId: instance.InstanceId ?? '',
+    machine: instance.InstanceType,
     runnerName: tags['ghr:runner_name'],
     tags,
     launchedAt: instance.LaunchTime?.toISOString() ?? '',

@@ -38,8 +38,10 @@ export class MemoryCompute implements ComputeProvider {
     }
 
     const computeId = `m-${this.nextId++}`;
+    const machine = spec.instanceTypes[0] ?? 'memory';
     this.running.set(computeId, {
       computeId,
+      machine,
       runnerName: spec.runnerName,
       tags: spec.tags,
       launchedAt: new Date(0).toISOString(),
@@ -47,11 +49,17 @@ export class MemoryCompute implements ComputeProvider {
     });
     const count = this.countFor(spec.installationId);
     this.peak.set(spec.installationId, Math.max(this.peak.get(spec.installationId) ?? 0, count));
-    return { computeId, machine: spec.instanceTypes[0] ?? 'memory' };
+    return { computeId, machine };
   }
 
   async stop(computeId: string): Promise<void> {
     this.running.delete(computeId);
+  }
+
+  async stopRunner(runnerName: string): Promise<void> {
+    for (const machine of this.running.values()) {
+      if (machine.runnerName === runnerName) this.running.delete(machine.computeId);
+    }
   }
 
   async list(filter: { installationId?: number } = {}): Promise<MachineInfo[]> {

@@ -104,6 +104,7 @@ export class ProcessCompute implements ComputeProvider {
       logger: this.options.logger,
     });
     const pid = child.pid as number;
+    const machine = spec.instanceTypes[0] ?? 'local';
 
     const record: RunnerProcessRecord = {
       runnerName: name,
@@ -111,6 +112,7 @@ export class ProcessCompute implements ComputeProvider {
       startTicks: processStartTicks(pid),
       tags: spec.tags,
       launchedAt: isoTime(this.options.clock),
+      machine,
     };
     await this.remember(record);
     const handled = exit.then((result) => this.onChildExit(record, result));
@@ -121,7 +123,7 @@ export class ProcessCompute implements ComputeProvider {
       runner_tier: spec.tier,
       tenant_tier: spec.tenantTier,
     });
-    return { computeId: String(pid), machine: spec.instanceTypes[0] ?? 'local' };
+    return { computeId: String(pid), machine };
   }
 
   async stop(computeId: string): Promise<void> {
@@ -155,6 +157,14 @@ export class ProcessCompute implements ComputeProvider {
 
     if (entry.handled !== undefined) await entry.handled;
     else await this.finish(record, UNKNOWN_EXIT);
+  }
+
+  /** Finds the process by the runner's name, in memory or in its state file, and stops it. */
+  async stopRunner(runnerName: string): Promise<void> {
+    const record =
+      this.watched.get(runnerName)?.record ??
+      (await this.files.readAll()).find((candidate) => candidate.runnerName === runnerName);
+    if (record !== undefined) await this.stop(String(record.pid));
   }
 
   async list(filter: { readonly installationId?: number } = {}): Promise<MachineInfo[]> {
@@ -306,6 +316,7 @@ function matches(record: RunnerProcessRecord, filter: { readonly installationId?
 function machineOf(record: RunnerProcessRecord): MachineInfo {
   return {
     computeId: String(record.pid),
+    machine: record.machine,
     runnerName: record.runnerName,
     tags: record.tags,
     launchedAt: record.launchedAt,

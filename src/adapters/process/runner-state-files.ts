@@ -12,6 +12,8 @@ export interface RunnerProcessRecord {
   readonly startTicks: string | undefined;
   readonly tags: RunnerTags;
   readonly launchedAt: string;
+  /** The shape it was started as; absent in files written before it was kept. */
+  readonly machine?: string;
 }
 
 const SUFFIX = '.json';
@@ -96,6 +98,7 @@ function isRecord(value: unknown): value is RunnerProcessRecord {
     (record.startTicks === undefined || typeof record.startTicks === 'string') &&
     typeof record.tags === 'object' &&
     record.tags !== null &&
-    typeof record.launchedAt === 'string'
+    typeof record.launchedAt === 'string' &&
+    (record.machine === undefined || typeof record.machine === 'string')
   );
 }

@@ -27,6 +27,8 @@ export interface LaunchedMachine {
 
 export interface MachineInfo {
   readonly computeId: string;
+  /** What it runs on (instance type or shape), when the provider can tell. */
+  readonly machine: string | undefined;
   readonly runnerName: string;
   readonly tags: RunnerTags;
   readonly launchedAt: string;
@@ -42,6 +44,14 @@ export interface ComputeProvider {
 
   /** Stops the machine; stopping one that is already gone is not an error. */
   stop(computeId: string): Promise<void>;
+
+  /**
+   * Stops the machine of the named runner when the ledger has no id for it yet (a launch
+   * records none; the sweep copies it from `list`). A provider that would need a listing to
+   * find it may do nothing, when its machines end themselves once their runner exits: EC2's
+   * do (the launch template terminates on shutdown), and the sweep stops any left over.
+   */
+  stopRunner(runnerName: string): Promise<void>;
 
   list(filter?: { readonly installationId?: number }): Promise<MachineInfo[]>;
 }

@@ -19,6 +19,8 @@ export interface JobEventItem {
   readonly labels: readonly string[];
   readonly status: JobStatus;
   readonly runnerName?: string;
+  /** GitHub's id of the runner that took the job. */
+  readonly runnerId?: number;
   readonly conclusion?: string;
   /** ISO time the delivery arrived. */
   readonly at: string;

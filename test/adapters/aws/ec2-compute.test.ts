@@ -338,6 +338,19 @@ describe('stop', () => {
     expect(aws.ec2Tap.of('TerminateInstances')).toHaveLength(3);
   });
 
+  it('leaves an instance known only by its runner name to end itself, calling nothing', async () => {
+    const aws = runners();
+    const spec = launchSpec(ENV, 'ghr-205-small-i1', 205);
+    await aws.handoff.put(spec.runnerName, 'jit-i1', spec.tags);
+    await aws.compute.launch(spec);
+    const sentBefore = aws.ec2Tap.sent.length;
+
+    await aws.compute.stopRunner(spec.runnerName);
+
+    expect(aws.ec2Tap.sent.slice(sentBefore)).toEqual([]);
+    expect((await aws.compute.list()).map((m) => m.runnerName)).toEqual([spec.runnerName]);
+  });
+
   it('refuses something that is not an instance id without calling EC2', async () => {
     const aws = runners();
 

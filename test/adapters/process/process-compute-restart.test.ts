@@ -36,6 +36,7 @@ describe('ProcessCompute after a restart', () => {
     expect(adopted).toEqual([
       {
         computeId: machine.computeId,
+        machine: machine.machine,
         runnerName: spec.runnerName,
         tags: spec.tags,
         launchedAt: '2025-05-01T12:00:00.000Z',

@@ -77,6 +77,7 @@ describe('ProcessCompute.launch', () => {
     expect(await compute.list({ installationId: 102 })).toEqual([
       {
         computeId: machine.computeId,
+        machine: machine.machine,
         runnerName: spec.runnerName,
         tags: spec.tags,
         launchedAt: '2025-05-01T12:00:00.000Z',
@@ -177,6 +178,19 @@ describe('ProcessCompute.stop', () => {
     expect(isAlive(report.pid)).toBe(false);
     expect(isAlive(grandchild)).toBe(false);
     expect(bench.exitsOf(spec.runnerName)).toEqual([{ code: null, signal: 'SIGTERM' }]);
+    expect(existsSync(bench.stateFile(spec.runnerName))).toBe(false);
+  });
+
+  it('stops a runner found by its name, and one started by an earlier instance too', async () => {
+    const compute = bench.compute();
+    const spec = await bench.prepare('ghr-110-small-byname', 110);
+    await bench.launch(compute, spec);
+    const report = await bench.report(spec.runnerName);
+
+    await bench.compute().stopRunner(spec.runnerName);
+    await compute.stopRunner('ghr-110-small-unknown');
+
+    expect(isAlive(report.pid)).toBe(false);
     expect(existsSync(bench.stateFile(spec.runnerName))).toBe(false);
   });
 
