@@ -12,7 +12,7 @@ import type { Tenant } from './tenant.js';
 import type { Tier } from './tier.js';
 import { findTier } from './tier.js';
 
-/** What a job event came to, for the worker's log line and the tests. */
+/** What a job event came to, for the worker's log line. */
 export type JobEventOutcome =
   | 'launched'
   | 'reconciled'

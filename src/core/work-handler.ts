@@ -8,9 +8,17 @@ import { finishRunner, removeTenantRunners } from './runner-lifecycle.js';
 export function createWorkHandler(deps: CoreDeps): (item: WorkItem) => Promise<void> {
   return async function handleWork(item) {
     switch (item.kind) {
-      case 'job_event':
-        await handleJobEvent(deps, item);
+      case 'job_event': {
+        const outcome = await handleJobEvent(deps, item);
+        deps.logger.debug('job event handled', {
+          delivery_id: item.deliveryId,
+          tenant_id: item.installationId,
+          job_id: item.jobId,
+          status: item.status,
+          outcome,
+        });
         return;
+      }
       case 'reconcile':
         await reconcileTier(deps, item.installationId, item.tier);
         return;
