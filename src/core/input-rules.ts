@@ -10,7 +10,7 @@ export type Rule = (key: string, value: unknown) => Problem | undefined;
 export const wholeNumberAtLeast =
   (min: number): Rule =>
   (key, value) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= min
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= min
       ? undefined
       : { key, value, message: `must be a whole number of at least ${min}` };
 
@@ -19,10 +19,19 @@ export const nonEmptyText: Rule = (key, value) =>
     ? undefined
     : { key, value, message: 'must be a non-empty string' };
 
+/** A date and time with its zone, as `toISOString` writes it (seconds, fraction optional). */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export const isoTimeText: Rule = (key, value) =>
-  typeof value === 'string' && !Number.isNaN(Date.parse(value))
+  typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
     ? undefined
-    : { key, value, message: 'must be an ISO 8601 time' };
+    : { key, value, message: 'must be an ISO 8601 time such as 2026-01-31T12:00:00Z' };
+
+/** `owner/name` of a repository. */
+export const repositoryName: Rule = (key, value) =>
+  typeof value === 'string' && /^[^/\s]+\/[^/\s]+$/.test(value)
+    ? undefined
+    : { key, value, message: 'must be "owner/name"' };
 
 export const textList: Rule = (key, value) =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')

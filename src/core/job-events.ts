@@ -4,11 +4,18 @@ import { isoTime } from './ports/clock.js';
 import type { Observed } from './ports/ledger.js';
 import type { Logger } from './ports/telemetry.js';
 import type { JobEventItem } from './ports/work-queue.js';
-import { launchAll, noteDecision, reconcileTier, slotRequest } from './reconcile.js';
+import {
+  dependsOnTenant,
+  launchAll,
+  noteDecision,
+  reconcileTier,
+  slotRequest,
+} from './reconcile.js';
 import { recordDecision } from './record-decision.js';
 import { finishRunner } from './runner-lifecycle.js';
 import { isOwnRunnerName } from './runner-name.js';
 import type { Tenant } from './tenant.js';
+import { sameLaunchTerms } from './tenant.js';
 import type { Tier } from './tier.js';
 import { findTier } from './tier.js';
 
@@ -42,14 +49,17 @@ export async function handleJobEvent(deps: CoreDeps, item: JobEventItem): Promis
     installation_id: item.installationId,
     job_id: item.jobId,
   });
-  const tenant = await deps.tenants.get(item.installationId);
   const tier = item.tier === undefined ? undefined : findTier(deps.catalog, item.tier);
+  const tenant = await readTenant(deps, item, tier);
   if (tenant?.status === 'deleted') {
     log.info('event for a deleted tenant acknowledged', { reason: 'tenant_deleted' });
     if (item.status === 'queued') await recordJobDecision(deps, item, 'tenant_deleted');
     return 'tenant_deleted';
   }
-  if (tier === undefined) return trackOwnRunner(deps, item, log);
+  if (tier === undefined) {
+    if (item.tier !== undefined) await noteUnknownTier(deps, item, log);
+    return trackOwnRunner(deps, item, log);
+  }
 
   const observed = await deps.ledger.observeJob(observation(item, tier), {
     ...(item.status === 'queued' && tenant?.status === 'active'
@@ -75,29 +85,36 @@ async function serveQueuedJob(
   observed: Observed,
   log: Logger,
 ): Promise<JobEventOutcome> {
-  if (tenant?.status === 'suspended') {
-    log.info('job recorded; tenant is suspended', { tier: tier.name, reason: 'tenant_suspended' });
-    await recordJobDecision(deps, item, 'tenant_suspended');
-    return 'tenant_suspended';
-  }
-
   const slot = observed.slot;
   if (
     tenant === undefined ||
     slot === undefined ||
     (!slot.taken && slot.reason === 'tenant_changed')
   ) {
-    // An unknown tenant (installed before this deployment) is provisioned by the reconcile;
-    // a changed one is read again there.
-    if (tenant !== undefined) await deps.tenants.get(tenant.installationId, { fresh: true });
-    await reconcileTier(deps, item.installationId, tier.name);
-    return 'reconciled';
+    // An unknown tenant (installed before this deployment) is provisioned by the reconcile; a
+    // suspended or changed one is read again there, since the copy here may be seconds old.
+    if (tenant?.status === 'suspended') {
+      log.info('job recorded; tenant is suspended', {
+        tier: tier.name,
+        reason: 'tenant_suspended',
+      });
+    }
+    const result = await reconcileTier(deps, item.installationId, tier.name);
+    return result.reason === 'tenant_suspended' ? 'tenant_suspended' : 'reconciled';
   }
 
   const tierLog = log.child({ tier: tier.name });
   if (slot.taken) {
     await launchAll(deps, tenant, tier, [slot.runner], tierLog);
     return 'launched';
+  }
+  // A limit taken from a copy: a raised one is only seen on a fresh read.
+  if (dependsOnTenant(slot.reason)) {
+    const current = await deps.tenants.get(tenant.installationId, { fresh: true });
+    if (current === undefined || !sameLaunchTerms(tenant, current, tier.name)) {
+      await reconcileTier(deps, item.installationId, tier.name);
+      return 'reconciled';
+    }
   }
   await noteDecision(
     deps,
@@ -113,6 +130,41 @@ async function serveQueuedJob(
 /** A User account's runners register per repository; an organisation's serve all of it. */
 function scopeOf(tenant: Tenant, item: JobEventItem): string | undefined {
   return tenant.accountType === 'User' ? item.repository : undefined;
+}
+
+/**
+ * The tenant, or the error that kept it from being read, after the job is in the ledger: a
+ * tenant item broken by hand must not lose the job, which the sweep asks for again once the
+ * item is mended.
+ */
+async function readTenant(
+  deps: CoreDeps,
+  item: JobEventItem,
+  tier: Tier | undefined,
+): Promise<Tenant | undefined> {
+  try {
+    return await deps.tenants.get(item.installationId);
+  } catch (error) {
+    if (tier !== undefined) await deps.ledger.observeJob(observation(item, tier));
+    throw error;
+  }
+}
+
+async function noteUnknownTier(deps: CoreDeps, item: JobEventItem, log: Logger): Promise<void> {
+  log.warn('job event for a tier no longer configured', {
+    tier: item.tier,
+    reason: 'unknown_tier',
+  });
+  if (item.status !== 'queued') return;
+  await recordDecision(deps, {
+    installationId: item.installationId,
+    tier: item.tier,
+    reason: 'unknown_tier',
+    launched: 0,
+    jobId: item.jobId,
+    detail: undefined,
+    at: isoTime(deps.clock),
+  });
 }
 
 function observation(item: JobEventItem, tier: Tier): JobObservation {
@@ -133,7 +185,7 @@ function observation(item: JobEventItem, tier: Tier): JobObservation {
 async function recordJobDecision(
   deps: CoreDeps,
   item: JobEventItem,
-  reason: 'tenant_suspended' | 'tenant_deleted',
+  reason: 'tenant_deleted',
 ): Promise<void> {
   await recordDecision(deps, {
     installationId: item.installationId,

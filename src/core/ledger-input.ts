@@ -6,6 +6,7 @@ import {
   oneOf,
   optional,
   refuseProblems,
+  repositoryName,
   textList,
   wholeNumberAtLeast,
 } from './input-rules.js';
@@ -17,11 +18,6 @@ const JOB_STATUSES = ['waiting', 'queued', 'in_progress', 'completed'];
 const RUNNER_STATES = ['launching', 'idle', 'busy', 'done'];
 
 const id = wholeNumberAtLeast(1);
-
-const repositoryName: Rule = (key, value) =>
-  typeof value === 'string' && /^[^/\s]+\/[^/\s]+$/.test(value)
-    ? undefined
-    : { key, value, message: 'must be "owner/name"' };
 
 const OBSERVATION_RULES: Readonly<Record<keyof JobObservation, Rule>> = {
   id,

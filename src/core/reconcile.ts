@@ -10,7 +10,7 @@ import type { Runner } from './runner.js';
 import { runnerName } from './runner-name.js';
 import { ensureTenant } from './tenant-provisioning.js';
 import type { Tenant } from './tenant.js';
-import { slotLimits } from './tenant.js';
+import { sameLaunchTerms, slotLimits } from './tenant.js';
 import type { Tier } from './tier.js';
 import { findTier } from './tier.js';
 
@@ -53,21 +53,28 @@ export async function reconcileTier(
   }
 
   let launched = 0;
-  // A cached tenant the ledger found out of date is read again, once, and the rest served.
-  for (const fresh of [false, true]) {
-    const tenant = await ensureTenant(deps, installationId, { fresh });
-    if (tenant.status !== 'active') {
-      const reason = tenant.status === 'deleted' ? 'tenant_deleted' : 'tenant_suspended';
-      log.info('no runner', { reason });
-      await recordTierDecision(deps, installationId, tierName, reason, launched, undefined);
-      return { launched, reason };
-    }
-
-    const { runners, reason } = await takeSlots(deps, tenant, tier);
+  let tenant = await ensureTenant(deps, installationId);
+  for (const lastTry of [false, true]) {
+    const { runners, reason } =
+      tenant.status === 'active'
+        ? await takeSlots(deps, tenant, tier)
+        : { runners: [], reason: inactiveReason(tenant) };
     await launchAll(deps, tenant, tier, runners, log);
     launched += runners.length;
-    if (reason === 'tenant_changed') continue;
 
+    // The tenant may be a copy a few seconds old. One the ledger found out of date is read
+    // again, and so is one that said no (a resumed tenant, a raised limit), once.
+    if (!lastTry && dependsOnTenant(reason)) {
+      const current = await ensureTenant(deps, installationId, { fresh: true });
+      if (reason === 'tenant_changed' || !sameLaunchTerms(tenant, current, tier.name)) {
+        tenant = current;
+        continue;
+      }
+    }
+    if (reason === 'tenant_changed') break;
+
+    if (reason === 'tenant_suspended' || reason === 'tenant_deleted')
+      log.info('no runner', { reason });
     await noteDecision(deps, tier, installationId, { launched, reason, jobId: undefined }, log);
     return { launched, reason };
   }
@@ -75,6 +82,20 @@ export async function reconcileTier(
     'conflict',
     `reconciling tenant ${installationId} tier ${tierName}: the tenant record kept changing`,
     { retryable: true, details: { installation_id: installationId, tier: tierName } },
+  );
+}
+
+function inactiveReason(tenant: Tenant): 'tenant_deleted' | 'tenant_suspended' {
+  return tenant.status === 'deleted' ? 'tenant_deleted' : 'tenant_suspended';
+}
+
+/** Refusals a newer tenant record could turn into a launch. */
+export function dependsOnTenant(reason: ReconcileReason): boolean {
+  return (
+    reason === 'tenant_changed' ||
+    reason === 'tenant_suspended' ||
+    reason === 'at_tenant_limit' ||
+    reason === 'at_tier_limit'
   );
 }
 

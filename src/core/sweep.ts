@@ -2,6 +2,7 @@ import type { CoreDeps } from './deps.js';
 import { isoTime } from './ports/clock.js';
 import type { MachineInfo } from './ports/compute.js';
 import type { Runner } from './runner.js';
+import type { Tenant } from './tenant.js';
 import { ACTIVE_RUNNER_STATES } from './runner.js';
 import type { JobCheckMemory } from './stale-jobs.js';
 import { refreshStaleJobs } from './stale-jobs.js';
@@ -59,10 +60,12 @@ export async function sweep(
   }
 
   // And the machines again after the snapshot, so a runner launched meanwhile is not "gone".
-  const running = new Set((await deps.compute.list()).map((m) => m.computeId));
+  const after = await deps.compute.list();
+  const running = new Set(after.map((m) => m.computeId));
+  const runningNames = new Set(after.map((m) => m.runnerName));
   let runnersGone = 0;
   for (const runner of active.values()) {
-    if (runner.computeId === undefined || running.has(runner.computeId)) continue;
+    if (!machineGone(runner, running, runningNames)) continue;
     await deps.queue.enqueue({
       kind: 'runner_finished',
       runnerName: runner.name,
@@ -87,6 +90,20 @@ export async function sweep(
     deps.logger.info('sweep repaired state', { ...result });
   }
   return result;
+}
+
+/**
+ * A runner's machine is gone when the listing lacks its id, or, for one the ledger has no id
+ * for, lacks its name while the runner is busy: it took a job, so it had a machine. A pending
+ * runner without an id may still be starting; the launch timeout is what ends it.
+ */
+function machineGone(
+  runner: Runner,
+  running: ReadonlySet<string>,
+  runningNames: ReadonlySet<string>,
+): boolean {
+  if (runner.computeId !== undefined) return !running.has(runner.computeId);
+  return runner.state === 'busy' && !runningNames.has(runner.name);
 }
 
 /**
@@ -125,10 +142,29 @@ async function requestDemand(deps: CoreDeps): Promise<number> {
     });
   }
 
+  let requested = 0;
   for (const { installationId, tier } of keys.values()) {
-    const tenant = await deps.tenants.get(installationId);
-    if (tenant !== undefined && tenant.status !== 'active') continue;
+    const tenant = await readTenant(deps, installationId);
+    if (tenant === 'unreadable' || (tenant !== undefined && tenant.status !== 'active')) continue;
     await deps.queue.enqueue({ kind: 'reconcile', installationId, tier });
+    requested += 1;
   }
-  return keys.size;
+  return requested;
+}
+
+/** Fresh, not a copy; one tenant's item broken by hand must not stop the sweep of the rest. */
+async function readTenant(
+  deps: CoreDeps,
+  installationId: number,
+): Promise<Tenant | undefined | 'unreadable'> {
+  try {
+    return await deps.tenants.get(installationId, { fresh: true });
+  } catch (error) {
+    deps.logger.warn('could not read a tenant with queued jobs; it is asked for next sweep', {
+      tenant_id: installationId,
+      installation_id: installationId,
+      err: error,
+    });
+    return 'unreadable';
+  }
 }

@@ -60,6 +60,22 @@ export function slotLimits(tenant: Tenant, tier: Tier): SlotLimits {
   };
 }
 
+/**
+ * True when both records would launch alike in `tier`: status, plan tier, limits, runner group
+ * and account. What a slot take checks a cached tenant against.
+ */
+export function sameLaunchTerms(a: Tenant, b: Tenant, tier: string): boolean {
+  return (
+    a.status === b.status &&
+    a.tier === b.tier &&
+    a.maxRunners === b.maxRunners &&
+    a.tierOverrides[tier] === b.tierOverrides[tier] &&
+    a.runnerGroup === b.runnerGroup &&
+    a.accountLogin === b.accountLogin &&
+    a.accountType === b.accountType
+  );
+}
+
 export function isAccountType(value: unknown): value is AccountType {
   return value === 'Organization' || value === 'User';
 }

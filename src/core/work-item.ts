@@ -6,6 +6,7 @@ import {
   oneOf,
   optional,
   refuseProblems,
+  repositoryName,
   textList,
   wholeNumberAtLeast,
 } from './input-rules.js';
@@ -18,7 +19,7 @@ const FIELD_RULES: Readonly<Record<WorkItem['kind'], Readonly<Record<string, Rul
     tier: optional(nonEmptyText),
     jobId: wholeNumberAtLeast(1),
     runId: wholeNumberAtLeast(0),
-    repository: nonEmptyText,
+    repository: repositoryName,
     labels: textList,
     status: oneOf(['waiting', 'queued', 'in_progress', 'completed']),
     runnerName: optional(nonEmptyText),

@@ -86,7 +86,8 @@ describe.each(['memory', 'sqlite'] as const)('decisions recorded by the core (%s
     await h.drain();
 
     expect(await h.decisions.listRecent(ORG, 10)).toEqual([
-      expect.objectContaining({ reason: 'tenant_suspended', tier: 'small', jobId: 7 }),
+      // Decided by the tier's reconcile, on a fresh read of the tenant: one line per tier.
+      expect.objectContaining({ reason: 'tenant_suspended', tier: 'small', jobId: undefined }),
     ]);
   });
 
@@ -112,6 +113,35 @@ describe.each(['memory', 'sqlite'] as const)('decisions recorded by the core (%s
     await h.deliver('workflow_job', queued(9, ['ubuntu-latest']));
 
     expect(await h.decisions.listRecent(ORG, 10)).toEqual([]);
+  });
+
+  it('records a job event for a tier no longer configured, and says so in the log', async () => {
+    const h = coreHarness({ storage });
+    await install(h);
+
+    await h.queue.enqueue({
+      kind: 'job_event',
+      deliveryId: 'd-gpu',
+      installationId: ORG,
+      tier: 'gpu',
+      jobId: 31,
+      runId: 9031,
+      repository: 'acme/app',
+      labels: ['self-hosted', 'gpu'],
+      status: 'queued',
+      at: new Date(h.clock.now()).toISOString(),
+    });
+    await h.drain();
+
+    expect(await h.decisions.listRecent(ORG, 10)).toEqual([
+      expect.objectContaining({ reason: 'unknown_tier', tier: 'gpu', jobId: 31 }),
+    ]);
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        fields: expect.objectContaining({ reason: 'unknown_tier', tier: 'gpu', job_id: 31 }),
+      }),
+    );
   });
 
   it('records a reconcile for a tier that is no longer configured', async () => {

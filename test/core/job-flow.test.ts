@@ -336,7 +336,7 @@ describe('tenants', () => {
     expect((await h.ledger.getJob(1))?.status).toBe('queued');
     expect((await h.decisions.listRecent(ORG, 1))[0]).toMatchObject({
       reason: 'tenant_suspended',
-      jobId: 1,
+      tier: 'small',
     });
     expect(h.compute.launches).toHaveLength(0);
 

@@ -231,6 +231,36 @@ describe('jobs whose later webhooks were lost (F16)', () => {
   });
 });
 
+describe('a busy runner whose machine vanished before any sweep saw it', () => {
+  it('is ended as machine_gone on the next sweep', async () => {
+    const { h, name } = await withOneRunner();
+    const job = { installationId: 1, jobId: 1, labels: SMALL, runnerName: name };
+    await h.deliver('workflow_job', workflowJobPayload({ action: 'in_progress', ...job }));
+    await h.drain();
+    // The ledger has no id for the machine yet; it goes without a completed event.
+    await h.compute.stopRunner(name);
+
+    const result = await sweep(h.deps);
+    await h.drain();
+
+    expect(result).toMatchObject({ runnersGone: 1 });
+    expect(await h.ledger.getRunner(name)).toMatchObject({
+      state: 'done',
+      doneReason: 'machine_gone',
+    });
+  });
+
+  it('leaves a launching runner with no machine on record to the launch timeout', async () => {
+    const { h, name } = await withOneRunner();
+    await h.compute.stopRunner(name);
+
+    const result = await sweep(h.deps);
+
+    expect(result).toMatchObject({ runnersGone: 0 });
+    expect((await h.ledger.getRunner(name))?.state).toBe('launching');
+  });
+});
+
 describe('a runner killed in the middle of its job', () => {
   it('has its registration deleted, since GitHub removes it only after a completed job', async () => {
     const { h, name } = await withOneRunner();

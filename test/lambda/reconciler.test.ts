@@ -1,9 +1,10 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { DeleteMessageCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createReconcilerFunction } from '../../src/lambda/reconciler.js';
-import { workflowJobPayload } from '../support/webhook-payloads.js';
+import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
 import { scheduledEvent } from './lambda-events.js';
 import type { Deployment } from './lambda-world.js';
 import { SMALL_LABELS, lambdaWorld } from './lambda-world.js';
@@ -144,5 +145,53 @@ describe('the reconciler function', () => {
     );
     expect(now).toHaveLength(1);
     expect(now[0]?.InstanceId).not.toBe(lost?.InstanceId);
+  });
+
+  it('keeps a job that arrived while its tenant item was broken by hand, and serves it once mended', async () => {
+    const aws = await world.deploy();
+    const tenant = world.addOrganization();
+    await aws.deliver(
+      aws.webhook(),
+      'installation',
+      installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
+    );
+    const setLimit = (value: { S: string } | { N: string }) =>
+      aws.setup.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: `${aws.prefix}-tenants`,
+          Key: { installation_id: { N: String(tenant) } },
+          UpdateExpression: 'SET max_runners = :v',
+          ExpressionAttributeValues: { ':v': value },
+        }),
+      );
+    await setLimit({ S: 'three' });
+    await queueJob(aws, tenant, 940_201);
+    const broken = await aws.consume(
+      aws.scaleUp(),
+      aws.tierQueue('small'),
+      await aws.receive(aws.tierQueue('small')),
+    );
+    const whileBroken = await aws.reconciler()(scheduledEvent());
+
+    await setLimit({ N: '3' });
+    const mended = await aws.reconciler()(scheduledEvent());
+    await aws.consume(
+      aws.scaleUp(),
+      aws.tierQueue('small'),
+      await aws.receive(aws.tierQueue('small')),
+    );
+
+    expect(broken.batchItemFailures).toEqual([]);
+    expect(aws.logger.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        fields: expect.objectContaining({
+          err: expect.objectContaining({ message: expect.stringContaining('max_runners') }),
+        }),
+      }),
+    );
+    expect(whileBroken).toMatchObject({ reconcilesRequested: 0 });
+    expect(mended).toMatchObject({ reconcilesRequested: 1 });
+    expect(await aws.instancesOf(tenant)).toHaveLength(1);
   });
 });

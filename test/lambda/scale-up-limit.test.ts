@@ -117,4 +117,73 @@ describe('the tenant limit on the AWS backend (F10)', () => {
       }),
     );
   });
+
+  it.each([
+    [
+      'a limit raised by hand',
+      'SET max_runners = :v',
+      { ':v': { N: '1' } },
+      { ':v': { N: '3' } },
+      undefined,
+    ],
+    [
+      'a tenant resumed by hand',
+      'SET #s = :v',
+      { ':v': { S: 'suspended' } },
+      { ':v': { S: 'active' } },
+      { '#s': 'status' },
+    ],
+  ] as const)(
+    'uses %s at once, though a warm function holds the old copy',
+    async (_change, update, before, after, names) => {
+      const aws = await world.deploy({ smallMaxRunners: 5 });
+      const tenant = world.addOrganization();
+      const webhook = aws.webhook();
+      const scaleUp = aws.scaleUp();
+      await aws.deliver(
+        webhook,
+        'installation',
+        installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
+      );
+      const edit = (values: Record<string, { S: string } | { N: string }>) =>
+        aws.setup.dynamodb.send(
+          new UpdateItemCommand({
+            TableName: `${aws.prefix}-tenants`,
+            Key: { installation_id: { N: String(tenant) } },
+            UpdateExpression: update,
+            ExpressionAttributeValues: values,
+            ...(names === undefined ? {} : { ExpressionAttributeNames: names }),
+          }),
+        );
+      const queueJobs = async (ids: number[]) => {
+        for (const id of ids) {
+          await aws.deliver(
+            webhook,
+            'workflow_job',
+            workflowJobPayload({
+              action: 'queued',
+              installationId: tenant,
+              jobId: 962_000 + id,
+              labels: [...SMALL_LABELS],
+              repository: `org-${tenant}/app`,
+            }),
+          );
+        }
+        await aws.consume(
+          scaleUp,
+          aws.tierQueue('small'),
+          await aws.receive(aws.tierQueue('small')),
+        );
+      };
+
+      await edit(before);
+      await queueJobs([1, 2]);
+      const held = (await aws.instancesOf(tenant)).length;
+      await edit(after);
+      await queueJobs([3]);
+
+      expect(held).toBeLessThan(2);
+      expect(await aws.instancesOf(tenant)).toHaveLength(3);
+    },
+  );
 });

@@ -119,14 +119,16 @@ export class DynamoLedger implements Ledger {
       ...queuedJobSlotWrites(
         this.table.name,
         request,
-        jobToItem(job, undefined),
+        { item: jobToItem(job, undefined), repository: job.repository },
         runnerToItem(granted, 1, undefined),
       ),
     ];
     const attempt = `recording job ${observation.id} with a slot for runner ${request.runnerName}`;
 
     const failed = await this.transact(attempt, writes);
-    if (failed === undefined) return { job, changed: true, slot: { taken: true, runner: granted } };
+    if (failed === undefined || (await this.committedBefore(failed, writes, granted))) {
+      return { job, changed: true, slot: { taken: true, runner: granted } };
+    }
     if (failed.includes(writes.length - 1)) throw nameTaken(attempt, request.runnerName);
     const jobIndex = check === undefined ? 0 : 1;
     if (failed.includes(jobIndex)) return undefined;
@@ -179,7 +181,9 @@ export class DynamoLedger implements Ledger {
         ...takeSlotWrites(this.table.name, request, runnerToItem(granted, 1, undefined)),
       ];
       const failed = await this.transact(attempt, writes);
-      if (failed === undefined) return { taken: true, runner: granted };
+      if (failed === undefined || (await this.committedBefore(failed, writes, granted))) {
+        return { taken: true, runner: granted };
+      }
       if (failed.includes(writes.length - 1)) throw nameTaken(attempt, request.runnerName);
       if (check !== undefined && failed.includes(0))
         return { taken: false, reason: 'tenant_changed' };
@@ -237,6 +241,28 @@ export class DynamoLedger implements Ledger {
     return items
       .map((item) => itemToRunner(item, this.table.name).runner)
       .sort((a, b) => byText(a.launchedAt, b.launchedAt) || byText(a.name, b.name));
+  }
+
+  /**
+   * True when the runner's put failed because this very grant committed already: the SDK
+   * retried a transaction whose answer was lost. Runner names carry a random part, so a name
+   * taken with the same tenant, tier, scope and launch time is this request's own.
+   */
+  private async committedBefore(
+    failed: readonly number[],
+    writes: readonly TransactWriteItem[],
+    granted: Runner,
+  ): Promise<boolean> {
+    if (!failed.includes(writes.length - 1)) return false;
+
+    const stored = await this.getRunner(granted.name);
+    return (
+      stored !== undefined &&
+      stored.installationId === granted.installationId &&
+      stored.tier === granted.tier &&
+      stored.repository === granted.repository &&
+      stored.launchedAt === granted.launchedAt
+    );
   }
 
   /** The check of the request's tenant against its item, when both are there to check. */

@@ -102,12 +102,28 @@ export function takeSlotWrites(
 export function queuedJobSlotWrites(
   table: string,
   request: SlotRequest,
-  jobItem: Item,
+  job: { readonly item: Item; readonly repository: string },
   runnerItem: Item,
 ): TransactWriteItem[] {
+  const put: TransactWriteItem = {
+    Put: { TableName: table, Item: job.item, ConditionExpression: 'attribute_not_exists(pk)' },
+  };
+  const slot = slotWrites(table, request, runnerItem, true);
+  if (request.repository !== undefined) return [put, ...slot];
+
+  // An organisation's slot decides on the tier's counters, but every job also counts in its
+  // repository's, as `jobCounterWrites` keeps them; the runner's put stays last.
+  const repositoryQueued = addCounters(
+    table,
+    repositoryScopeKey(request.installationId, request.tier, job.repository),
+    'scope',
+    { queued: 1 },
+  );
   return [
-    { Put: { TableName: table, Item: jobItem, ConditionExpression: 'attribute_not_exists(pk)' } },
-    ...slotWrites(table, request, runnerItem, true),
+    put,
+    ...slot.slice(0, -1),
+    ...(repositoryQueued ? [repositoryQueued] : []),
+    ...slot.slice(-1),
   ];
 }
 

@@ -25,8 +25,11 @@ export interface DynamoScratch {
 }
 
 export interface DynamoFixture {
-  /** A new client for the emulator, as a separate Lambda would have. */
-  client(): DynamoDBClient;
+  /**
+   * A new client for the emulator, as a separate Lambda would have; with no SDK retries
+   * unless `maxAttempts` says otherwise.
+   */
+  client(maxAttempts?: number): DynamoDBClient;
   /** Creates the tables under a fresh prefix, and stores on them. */
   scratch(options?: Partial<Omit<DynamoStoresOptions, 'prefix' | 'clock'>>): Promise<DynamoScratch>;
 }
@@ -53,12 +56,12 @@ export function dynamoFixture(): DynamoFixture {
     await moto?.stop();
   });
 
-  const client = (): DynamoDBClient => {
+  const client = (maxAttempts = 1): DynamoDBClient => {
     if (moto === undefined) throw new Error('moto is not running: use the fixture inside a test');
-    // No SDK retries, so what the adapter retries is all that is retried.
+    // No SDK retries by default, so what the adapter retries is all that is retried.
     return new DynamoDBClient({
       ...moto.clientConfig,
-      maxAttempts: 1,
+      maxAttempts,
       requestHandler: { httpAgent: oneAtATime },
     });
   };
