@@ -13,6 +13,7 @@ import {
 } from './reconcile.js';
 import { recordDecision } from './record-decision.js';
 import { finishRunner } from './runner-lifecycle.js';
+import { routeJob } from './routing.js';
 import { isOwnRunnerName } from './runner-name.js';
 import type { Tenant } from './tenant.js';
 import { sameLaunchTerms } from './tenant.js';
@@ -49,7 +50,7 @@ export async function handleJobEvent(deps: CoreDeps, item: JobEventItem): Promis
     installation_id: item.installationId,
     job_id: item.jobId,
   });
-  const tier = item.tier === undefined ? undefined : findTier(deps.catalog, item.tier);
+  const tier = tierOf(deps, item);
   const tenant = await readTenant(deps, item, tier);
   if (tenant?.status === 'deleted') {
     log.info('event for a deleted tenant acknowledged', { reason: 'tenant_deleted' });
@@ -125,6 +126,15 @@ async function serveQueuedJob(
     tierLog,
   );
   return slot.reason;
+}
+
+/**
+ * The tier the event was routed to, or, when that is gone from the configuration (a restart
+ * renamed it while the event waited), the one its labels route to now.
+ */
+function tierOf(deps: CoreDeps, item: JobEventItem): Tier | undefined {
+  if (item.tier === undefined) return undefined;
+  return findTier(deps.catalog, item.tier) ?? routeJob(deps.catalog, item.labels);
 }
 
 /** A User account's runners register per repository; an organisation's serve all of it. */

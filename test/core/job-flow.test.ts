@@ -76,6 +76,25 @@ describe('a queued job for a tier', () => {
     });
   });
 
+  it('serves a queued event whose tier was renamed while it waited, by its labels', async () => {
+    await h.queue.enqueue({
+      kind: 'job_event',
+      deliveryId: 'd-renamed',
+      installationId: ORG,
+      tier: 'small-old',
+      jobId: 41,
+      runId: 9041,
+      repository: 'acme/app',
+      labels: SMALL,
+      status: 'queued',
+      at: new Date(h.clock.now()).toISOString(),
+    });
+    await h.drain();
+
+    expect(await h.ledger.getJob(41)).toMatchObject({ tier: 'small', status: 'queued' });
+    expect(h.compute.launches.map((l) => l.tier)).toEqual(['small']);
+  });
+
   it('registers with the tier spelling when the job spells labels differently (F4)', async () => {
     h = coreHarness({
       tiers: [{ name: 'small', labels: ['self-hosted', 'Linux', 'X64', 'Small'], maxRunners: 2 }],
