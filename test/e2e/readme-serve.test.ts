@@ -24,8 +24,8 @@ function readmeConfig(): string {
 
 /**
  * Follows the README's "Running it" steps: its config file (pointed at the simulator and a
- * loopback port), its environment variables, `npx ghr config check` and `npx ghr serve`, and a
- * runner command at the path the README names.
+ * loopback port), its environment variables, `npx ghr config check`, `node bin/ghr.js serve`
+ * (the README's way for a supervised service), and a runner command at the path it names.
  */
 describe('ghr serve as the README describes it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ghr-readme-'));
@@ -112,7 +112,7 @@ describe('ghr serve as the README describes it', () => {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logs.some((l) => l['msg'] === 'runner launched' && l['tenant_id'] === 77)).toBe(true);
-    // npx passes the signal on and ends with it; the drain shows in the control plane's log.
+    // SIGTERM reaches ghr itself (npx would not pass it on); the drain shows in its log.
     expect(logs.map((l) => l['msg'])).toContain(
       'control plane stopped; runner processes keep running',
     );
