@@ -184,8 +184,8 @@ function sumFigures(
   return {
     runners: members.length,
     jobs: members.filter((m) => m.runner.jobId !== undefined).length,
-    runnerSeconds: members.reduce((sum, m) => sum + m.runnerSeconds, 0),
-    jobSeconds: members.reduce((sum, m) => sum + m.jobSeconds, 0),
+    runnerSeconds: sumSeconds(members.map((m) => m.runnerSeconds)),
+    jobSeconds: sumSeconds(members.map((m) => m.jobSeconds)),
     peakRunners: peakOverlap(
       members.map((m) => m.runner),
       now,
@@ -205,9 +205,14 @@ function tierUsage(metered: readonly MeteredRunner[]): Record<string, TierUsage>
   for (const { runner, runnerSeconds } of metered) {
     const entry = (usage[runner.tier] ??= { runners: 0, runnerSeconds: 0 });
     entry.runners += 1;
-    entry.runnerSeconds += runnerSeconds;
+    entry.runnerSeconds = sumSeconds([entry.runnerSeconds, runnerSeconds]);
   }
   return usage;
+}
+
+/** Times are whole milliseconds: summed as such, so no float noise reaches a report. */
+function sumSeconds(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + Math.round(value * 1000), 0) / 1000;
 }
 
 function peakOverlap(runners: readonly Runner[], now: string): number {

@@ -45,6 +45,24 @@ describe('summariseUsage', () => {
     });
   });
 
+  it('sums times with milliseconds exactly, with no float noise', () => {
+    const ran = (name: string, from: string, to: string): Runner => ({
+      ...runner(name, 'small', 0, 1),
+      launchedAt: `2024-01-01T00:00:${from}Z`,
+      doneAt: `2024-01-01T00:00:${to}Z`,
+    });
+    // 20.1 + 57.727 + 1.1 is 78.92699999999999 in floating point.
+    const runners = [
+      ran('a', '00.000', '20.100'),
+      ran('b', '01.000', '58.727'),
+      ran('c', '02.000', '03.100'),
+    ];
+
+    const [usage] = summariseUsage(runners, [], '2024-01-01T00:01:00.000Z');
+
+    expect(usage?.byTier['small']?.runnerSeconds).toBe(78.927);
+  });
+
   it('does not count a runner that ends as another starts as overlapping', () => {
     const [usage] = summariseUsage(
       [runner('a', 'small', 0, 10), runner('b', 'small', 10, 20)],
