@@ -5,18 +5,18 @@ import type { Observed } from './ports/ledger.js';
 import type { Logger } from './ports/telemetry.js';
 import type { JobEventItem } from './ports/work-queue.js';
 import {
+  changedTenant,
   dependsOnTenant,
   launchAll,
   noteDecision,
   reconcileTier,
+  recordTierDecision,
   slotRequest,
 } from './reconcile.js';
-import { recordDecision } from './record-decision.js';
 import { finishRunner } from './runner-lifecycle.js';
 import { routeJob } from './routing.js';
 import { isOwnRunnerName } from './runner-name.js';
 import type { Tenant } from './tenant.js';
-import { sameLaunchTerms } from './tenant.js';
 import type { Tier } from './tier.js';
 import { findTier } from './tier.js';
 
@@ -54,7 +54,16 @@ export async function handleJobEvent(deps: CoreDeps, item: JobEventItem): Promis
   const tenant = await readTenant(deps, item, tier);
   if (tenant?.status === 'deleted') {
     log.info('event for a deleted tenant acknowledged', { reason: 'tenant_deleted' });
-    if (item.status === 'queued') await recordJobDecision(deps, item, 'tenant_deleted');
+    if (item.status === 'queued') {
+      await recordTierDecision(
+        deps,
+        item.installationId,
+        item.tier,
+        'tenant_deleted',
+        0,
+        item.jobId,
+      );
+    }
     return 'tenant_deleted';
   }
   if (tier === undefined) {
@@ -94,12 +103,6 @@ async function serveQueuedJob(
   ) {
     // An unknown tenant (installed before this deployment) is provisioned by the reconcile; a
     // suspended or changed one is read again there, since the copy here may be seconds old.
-    if (tenant?.status === 'suspended') {
-      log.info('job recorded; tenant is suspended', {
-        tier: tier.name,
-        reason: 'tenant_suspended',
-      });
-    }
     const result = await reconcileTier(deps, item.installationId, tier.name);
     return result.reason === 'tenant_suspended' ? 'tenant_suspended' : 'reconciled';
   }
@@ -110,12 +113,9 @@ async function serveQueuedJob(
     return 'launched';
   }
   // A limit taken from a copy: a raised one is only seen on a fresh read.
-  if (dependsOnTenant(slot.reason)) {
-    const current = await deps.tenants.get(tenant.installationId, { fresh: true });
-    if (current === undefined || !sameLaunchTerms(tenant, current, tier.name)) {
-      await reconcileTier(deps, item.installationId, tier.name);
-      return 'reconciled';
-    }
+  if (dependsOnTenant(slot.reason) && (await changedTenant(deps, tenant, tier.name))) {
+    await reconcileTier(deps, item.installationId, tier.name);
+    return 'reconciled';
   }
   await noteDecision(
     deps,
@@ -166,15 +166,7 @@ async function noteUnknownTier(deps: CoreDeps, item: JobEventItem, log: Logger):
     reason: 'unknown_tier',
   });
   if (item.status !== 'queued') return;
-  await recordDecision(deps, {
-    installationId: item.installationId,
-    tier: item.tier,
-    reason: 'unknown_tier',
-    launched: 0,
-    jobId: item.jobId,
-    detail: undefined,
-    at: isoTime(deps.clock),
-  });
+  await recordTierDecision(deps, item.installationId, item.tier, 'unknown_tier', 0, item.jobId);
 }
 
 function observation(item: JobEventItem, tier: Tier): JobObservation {
@@ -190,22 +182,6 @@ function observation(item: JobEventItem, tier: Tier): JobObservation {
     conclusion: item.conclusion,
     at: item.at,
   };
-}
-
-async function recordJobDecision(
-  deps: CoreDeps,
-  item: JobEventItem,
-  reason: 'tenant_deleted',
-): Promise<void> {
-  await recordDecision(deps, {
-    installationId: item.installationId,
-    tier: item.tier,
-    reason,
-    launched: 0,
-    jobId: item.jobId,
-    detail: undefined,
-    at: isoTime(deps.clock),
-  });
 }
 
 /** Moves the record of the runner the event names, when the runner is ours. */

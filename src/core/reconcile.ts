@@ -65,16 +65,14 @@ export async function reconcileTier(
     // The tenant may be a copy a few seconds old. One the ledger found out of date is read
     // again, and so is one that said no (a resumed tenant, a raised limit), once.
     if (!lastTry && dependsOnTenant(reason)) {
-      const current = await ensureTenant(deps, installationId, { fresh: true });
-      if (reason === 'tenant_changed' || !sameLaunchTerms(tenant, current, tier.name)) {
-        tenant = current;
+      const current = await changedTenant(deps, tenant, tier.name);
+      if (current !== undefined || reason === 'tenant_changed') {
+        tenant = current ?? tenant;
         continue;
       }
     }
     if (reason === 'tenant_changed') break;
 
-    if (reason === 'tenant_suspended' || reason === 'tenant_deleted')
-      log.info('no runner', { reason });
     await noteDecision(deps, tier, installationId, { launched, reason, jobId: undefined }, log);
     return { launched, reason };
   }
@@ -87,6 +85,19 @@ export async function reconcileTier(
 
 function inactiveReason(tenant: Tenant): 'tenant_deleted' | 'tenant_suspended' {
   return tenant.status === 'deleted' ? 'tenant_deleted' : 'tenant_suspended';
+}
+
+/**
+ * The tenant read fresh when it would launch otherwise than `seen` in the tier, else
+ * undefined: how a refusal decided on a cached copy is confirmed before it stands.
+ */
+export async function changedTenant(
+  deps: CoreDeps,
+  seen: Tenant,
+  tier: string,
+): Promise<Tenant | undefined> {
+  const current = await ensureTenant(deps, seen.installationId, { fresh: true });
+  return sameLaunchTerms(seen, current, tier) ? undefined : current;
 }
 
 /** Refusals a newer tenant record could turn into a launch. */
@@ -163,10 +174,11 @@ export async function noteDecision(
   );
 }
 
-function recordTierDecision(
+/** Records a decision that launched `launched` runners, for the operator's eyes. */
+export function recordTierDecision(
   deps: CoreDeps,
   installationId: number,
-  tier: string,
+  tier: string | undefined,
   reason: Exclude<ReconcileReason, 'tenant_changed' | 'launched'>,
   launched: number,
   jobId: number | undefined,
@@ -240,8 +252,10 @@ function logDecision(
     });
     return;
   }
-  if (launched > 0) log.info('runners to launch', { launched, reason });
-  else log.debug('no runner', { reason });
+  if (launched > 0) log.info('runners launched', { launched, reason });
+  else if (reason === 'tenant_suspended' || reason === 'tenant_deleted') {
+    log.info('no runner', { reason });
+  } else log.debug('no runner', { reason });
 }
 
 /** A retryable failure wins, so the work is tried again rather than given up. */
