@@ -1,3 +1,4 @@
+import { PlatformError } from './errors.js';
 import type { SlotRefusal, SlotRequest } from './ports/ledger.js';
 import type { Runner } from './runner.js';
 import type { SlotLimits } from './tenant.js';
@@ -44,4 +45,18 @@ export function launchingRunner(request: SlotRequest): Runner {
     doneAt: undefined,
     doneReason: undefined,
   };
+}
+
+/** What every ledger throws when a slot request names a runner that exists: names are single-use. */
+export function runnerNameTaken(
+  runnerName: string,
+  attempt = `taking a slot for runner ${runnerName}`,
+): PlatformError {
+  return new PlatformError(
+    'conflict',
+    `${attempt}: runner names are single-use, and this one exists`,
+    {
+      details: { runner_name: runnerName },
+    },
+  );
 }

@@ -27,7 +27,7 @@ import type {
 } from '../../core/ports/ledger.js';
 import type { Runner, RunnerPatch } from '../../core/runner.js';
 import { applyRunnerPatch } from '../../core/runner.js';
-import { launchingRunner, slotRefusal } from '../../core/slot.js';
+import { launchingRunner, runnerNameTaken, slotRefusal } from '../../core/slot.js';
 import type { Item } from './dynamodb-attributes.js';
 import { number, text } from './dynamodb-attributes.js';
 import { DynamoConditionFailed } from './dynamodb-errors.js';
@@ -113,26 +113,19 @@ export class DynamoLedger implements Ledger {
   ): Promise<Observed | undefined> {
     const job = applyJobObservation(undefined, observation);
     const granted = launchingRunner(request);
-    const check = this.tenantCheck(request);
-    const writes = [
-      ...(check === undefined ? [] : [check]),
-      ...queuedJobSlotWrites(
-        this.table.name,
-        request,
-        { item: jobToItem(job, undefined), repository: job.repository },
-        runnerToItem(granted, 1, undefined),
-      ),
-    ];
+    const writes = queuedJobSlotWrites(
+      this.table.name,
+      request,
+      { item: jobToItem(job, undefined), repository: job.repository },
+      runnerToItem(granted, 1, undefined),
+    );
     const attempt = `recording job ${observation.id} with a slot for runner ${request.runnerName}`;
 
-    const failed = await this.transact(attempt, writes);
-    if (failed === undefined || (await this.committedBefore(failed, writes, granted))) {
-      return { job, changed: true, slot: { taken: true, runner: granted } };
-    }
-    if (failed.includes(writes.length - 1)) throw nameTaken(attempt, request.runnerName);
-    const jobIndex = check === undefined ? 0 : 1;
-    if (failed.includes(jobIndex)) return undefined;
-    if (check !== undefined && failed.includes(0)) {
+    const outcome = await this.commitSlot(attempt, request, writes, granted);
+    if (outcome === 'taken') return { job, changed: true, slot: { taken: true, runner: granted } };
+    // The job's put is the first write: the job exists, and the two steps read it.
+    if (outcome.failed.includes(0)) return undefined;
+    if (outcome.tenantChanged) {
       return {
         ...(await this.recordJob(observation)),
         slot: { taken: false, reason: 'tenant_changed' },
@@ -169,24 +162,16 @@ export class DynamoLedger implements Ledger {
     const attempt = `taking a slot for runner ${request.runnerName}`;
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const [slots, runner, scope] = await this.readSlotState(attempt, request);
-      if (runner !== undefined) throw nameTaken(attempt, request.runnerName);
+      if (runner !== undefined) throw runnerNameTaken(request.runnerName, attempt);
 
       const reason = slotRefusal(readSlotCounts(request, slots, scope), request.limits);
       if (reason !== undefined) return { taken: false, reason };
 
       const granted = launchingRunner(request);
-      const check = this.tenantCheck(request);
-      const writes = [
-        ...(check === undefined ? [] : [check]),
-        ...takeSlotWrites(this.table.name, request, runnerToItem(granted, 1, undefined)),
-      ];
-      const failed = await this.transact(attempt, writes);
-      if (failed === undefined || (await this.committedBefore(failed, writes, granted))) {
-        return { taken: true, runner: granted };
-      }
-      if (failed.includes(writes.length - 1)) throw nameTaken(attempt, request.runnerName);
-      if (check !== undefined && failed.includes(0))
-        return { taken: false, reason: 'tenant_changed' };
+      const writes = takeSlotWrites(this.table.name, request, runnerToItem(granted, 1, undefined));
+      const outcome = await this.commitSlot(attempt, request, writes, granted);
+      if (outcome === 'taken') return { taken: true, runner: granted };
+      if (outcome.tenantChanged) return { taken: false, reason: 'tenant_changed' };
       // A counter moved since the read: read again and decide on what is there now.
     }
     throw this.contended(attempt, { runner_name: request.runnerName });
@@ -244,17 +229,38 @@ export class DynamoLedger implements Ledger {
   }
 
   /**
-   * True when the runner's put failed because this very grant committed already: the SDK
-   * retried a transaction whose answer was lost. Runner names carry a random part, so a name
-   * taken with the same tenant, tier, scope and launch time is this request's own.
+   * Commits a grant's writes (the runner's put last) behind the check of the request's tenant,
+   * when there is one to check. `taken`, or which of `writes` failed and whether the tenant
+   * check did. A taken runner name is `conflict`, unless it is this very grant: the SDK retried
+   * a transaction whose answer was lost.
    */
-  private async committedBefore(
-    failed: readonly number[],
+  private async commitSlot(
+    attempt: string,
+    request: SlotRequest,
     writes: readonly TransactWriteItem[],
     granted: Runner,
-  ): Promise<boolean> {
-    if (!failed.includes(writes.length - 1)) return false;
+  ): Promise<'taken' | { readonly failed: readonly number[]; readonly tenantChanged: boolean }> {
+    const check =
+      this.tenantsTable === undefined || request.tenant === undefined
+        ? undefined
+        : tenantUnchangedCheck(this.tenantsTable, request.tenant, request.tier);
+    const offset = check === undefined ? 0 : 1;
 
+    const failedItems = await this.transact(
+      attempt,
+      check === undefined ? [...writes] : [check, ...writes],
+    );
+    if (failedItems === undefined) return 'taken';
+    const failed = failedItems.filter((index) => index >= offset).map((index) => index - offset);
+    if (failed.includes(writes.length - 1)) {
+      if (await this.grantedBefore(granted)) return 'taken';
+      throw runnerNameTaken(request.runnerName, attempt);
+    }
+    return { failed, tenantChanged: offset === 1 && failedItems.includes(0) };
+  }
+
+  /** Runner names carry a random part: one stored with this tenant, tier, scope and time is ours. */
+  private async grantedBefore(granted: Runner): Promise<boolean> {
     const stored = await this.getRunner(granted.name);
     return (
       stored !== undefined &&
@@ -263,12 +269,6 @@ export class DynamoLedger implements Ledger {
       stored.repository === granted.repository &&
       stored.launchedAt === granted.launchedAt
     );
-  }
-
-  /** The check of the request's tenant against its item, when both are there to check. */
-  private tenantCheck(request: SlotRequest): TransactWriteItem | undefined {
-    if (this.tenantsTable === undefined || request.tenant === undefined) return undefined;
-    return tenantUnchangedCheck(this.tenantsTable, request.tenant, request.tier);
   }
 
   /** Writes the job if it is still as read; false when another writer got there first. */
@@ -382,14 +382,6 @@ export class DynamoLedger implements Ledger {
       { retryable: true, details: { ...details, table: this.table.name } },
     );
   }
-}
-
-function nameTaken(attempt: string, runnerName: string): PlatformError {
-  return new PlatformError(
-    'conflict',
-    `${attempt}: runner names are single-use, and this one exists`,
-    { details: { runner_name: runnerName } },
-  );
 }
 
 /** Orders strings by code unit, as the memory and SQLite ledgers do, so all three agree. */

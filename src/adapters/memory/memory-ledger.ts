@@ -1,4 +1,3 @@
-import { PlatformError } from '../../core/errors.js';
 import type { Job, JobObservation } from '../../core/job.js';
 import { applyJobObservation } from '../../core/job.js';
 import {
@@ -17,7 +16,7 @@ import type {
 } from '../../core/ports/ledger.js';
 import type { Runner, RunnerPatch } from '../../core/runner.js';
 import { PENDING_RUNNER_STATES, applyRunnerPatch } from '../../core/runner.js';
-import { launchingRunner, slotRefusal } from '../../core/slot.js';
+import { launchingRunner, runnerNameTaken, slotRefusal } from '../../core/slot.js';
 
 /**
  * Jobs and runners in maps. `takeSlot` counts and inserts with no `await` in between, which
@@ -68,12 +67,7 @@ export class MemoryLedger implements Ledger {
   }
 
   private refuseTakenName(request: SlotRequest): void {
-    if (!this.runners.has(request.runnerName)) return;
-    throw new PlatformError(
-      'conflict',
-      `taking a slot for runner ${request.runnerName}: runner names are single-use, and this one exists`,
-      { details: { runner_name: request.runnerName } },
-    );
+    if (this.runners.has(request.runnerName)) throw runnerNameTaken(request.runnerName);
   }
 
   /** Counts and inserts with no `await`: as atomic as a transaction on one event loop. */

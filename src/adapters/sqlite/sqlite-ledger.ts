@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 
-import { PlatformError } from '../../core/errors.js';
 import type { Job, JobObservation } from '../../core/job.js';
 import { applyJobObservation } from '../../core/job.js';
 import {
@@ -20,7 +19,7 @@ import type {
 import type { Runner, RunnerPatch } from '../../core/runner.js';
 import { applyRunnerPatch } from '../../core/runner.js';
 import type { SlotCounts } from '../../core/slot.js';
-import { launchingRunner, slotRefusal } from '../../core/slot.js';
+import { launchingRunner, runnerNameTaken, slotRefusal } from '../../core/slot.js';
 import type { JobRow, RunnerRow } from './ledger-rows.js';
 import {
   JOB_COLUMNS,
@@ -130,11 +129,7 @@ export class SqliteLedger implements Ledger {
   /** Counts and inserts; the caller holds the transaction. */
   private take(request: SlotRequest): SlotDecision {
     if (this.selectRunner.get(request.runnerName) !== undefined) {
-      throw new PlatformError(
-        'conflict',
-        `taking a slot for runner ${request.runnerName}: runner names are single-use, and this one exists`,
-        { details: { runner_name: request.runnerName } },
-      );
+      throw runnerNameTaken(request.runnerName);
     }
 
     const counts = this.countSlots.get({
