@@ -59,11 +59,12 @@ export async function removeTenantRunners(deps: CoreDeps, installationId: number
   const runners = await deps.ledger.listRunners({ installationId, states: ACTIVE_RUNNER_STATES });
 
   // By the provider's listing, so machines the ledger has no id for stop as well.
-  for (const machine of await deps.compute.list({ installationId })) {
-    await deps.compute.stop(machine.computeId);
-  }
+  const machines = await deps.compute.list({ installationId });
+  for (const machine of machines) await deps.compute.stop(machine.computeId);
+  const stopped = new Set(machines.map((machine) => machine.runnerName));
   for (const runner of runners) {
-    await releaseMachine(deps, runner);
+    if (stopped.has(runner.name)) await deps.handoff.remove(runner.name);
+    else await releaseMachine(deps, runner);
     await deps.ledger.updateRunner(runner.name, {
       state: 'done',
       doneReason: 'tenant_deleted',
