@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { operationsOf } from '../support/aws-calls.js';
-import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
 import type { Deployment } from './lambda-world.js';
-import { SMALL_LABELS, lambdaWorld } from './lambda-world.js';
+import { lambdaWorld } from './lambda-world.js';
 
 const world = lambdaWorld();
 
@@ -20,17 +19,7 @@ async function oneJob(
   const githubBefore = world.sim.requests().length;
   const awsBefore = aws.calls.length;
 
-  const answer = await aws.deliver(
-    functions.webhook,
-    'workflow_job',
-    workflowJobPayload({
-      action: 'queued',
-      installationId: tenant,
-      jobId,
-      labels: [...SMALL_LABELS],
-      repository: `org-${tenant}/app`,
-    }),
-  );
+  const answer = await aws.queueSmallJob(functions.webhook, tenant, jobId);
   const webhookCalls = operationsOf(aws.calls.slice(awsBefore));
 
   const messages = await aws.receive(aws.tierQueue('small'));
@@ -50,11 +39,7 @@ describe('the calls one queued job costs on the hot path', () => {
     const aws = await world.deploy({ smallMaxRunners: 5 });
     const tenant = world.addOrganization();
     const functions = { webhook: aws.webhook(), scaleUp: aws.scaleUp() };
-    await aws.deliver(
-      functions.webhook,
-      'installation',
-      installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
-    );
+    await aws.install(functions.webhook, tenant);
 
     const cold = await oneJob(aws, functions, tenant, 990_001);
     const warm = await oneJob(aws, functions, tenant, 990_002);
@@ -88,11 +73,7 @@ describe('the calls one queued job costs on the hot path', () => {
     const aws = await world.deploy({ smallMaxRunners: 5 });
     const tenant = world.addOrganization();
     const functions = { webhook: aws.webhook(), scaleUp: aws.scaleUp() };
-    await aws.deliver(
-      functions.webhook,
-      'installation',
-      installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
-    );
+    await aws.install(functions.webhook, tenant);
 
     const jobs = [];
     for (let job = 0; job < 4; job += 1) {

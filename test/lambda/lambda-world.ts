@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Instance } from '@aws-sdk/client-ec2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { Message } from '@aws-sdk/client-sqs';
@@ -34,6 +35,7 @@ import {
 import type { AwsCall } from '../support/aws-calls.js';
 import { recordAwsCalls } from '../support/aws-calls.js';
 import type { Moto } from '../support/moto.js';
+import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
 import { startMoto } from '../support/moto.js';
 import type { DeploymentQueues, QueueOptions } from '../support/sqs-queues.js';
 import { createDeploymentQueues, receiveAll } from '../support/sqs-queues.js';
@@ -79,6 +81,21 @@ export interface Deployment {
     payload: unknown,
     deliveryId?: string,
   ): Promise<APIGatewayProxyResult>;
+  /** Sends a signed `installation.created` for the organisation `org-<id>`. */
+  install(webhook: WebhookFunction, installationId: number): Promise<APIGatewayProxyResult>;
+  /** Sends a signed `workflow_job.queued` of the small tier in `org-<id>/app`. */
+  queueSmallJob(
+    webhook: WebhookFunction,
+    installationId: number,
+    jobId: number,
+  ): Promise<APIGatewayProxyResult>;
+  /** Changes the tenant's item as an operator does by hand, with `aws dynamodb update-item`. */
+  editTenant(
+    installationId: number,
+    update: string,
+    values: Record<string, AttributeValue>,
+    names?: Record<string, string>,
+  ): Promise<void>;
   /** `<prefix>-<tier>-builds`. */
   tierQueue(tier: string): string;
   tenantEventsQueue(): string;
@@ -189,6 +206,17 @@ async function deploy(
     logger,
     ...more,
   });
+  const deliver: Deployment['deliver'] = async (webhook, event, payload, deliveryId) => {
+    const body = JSON.stringify(payload);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'GitHub-Hookshot/044aadd',
+      'x-github-event': event,
+      'x-github-delivery': deliveryId ?? randomUUID(),
+      'x-hub-signature-256': await signWebhook(WEBHOOK_SECRET, body),
+    };
+    return webhook(httpApiEvent(headers, body));
+  };
 
   return {
     prefix,
@@ -203,16 +231,37 @@ async function deploy(
     scaleUp: (more) => createWorkFunction(runtime(more), 'scale-up'),
     tenantManager: (more) => createWorkFunction(runtime(more), 'tenant-manager'),
     reconciler: (more) => createReconcilerFunction(runtime(more)),
-    async deliver(webhook, event, payload, deliveryId = randomUUID()) {
-      const body = JSON.stringify(payload);
-      const headers = {
-        'content-type': 'application/json',
-        'user-agent': 'GitHub-Hookshot/044aadd',
-        'x-github-event': event,
-        'x-github-delivery': deliveryId,
-        'x-hub-signature-256': await signWebhook(WEBHOOK_SECRET, body),
-      };
-      return webhook(httpApiEvent(headers, body));
+    deliver,
+    install(webhook, installationId) {
+      return deliver(
+        webhook,
+        'installation',
+        installationPayload({ action: 'created', installationId, login: `org-${installationId}` }),
+      );
+    },
+    queueSmallJob(webhook, installationId, jobId) {
+      return deliver(
+        webhook,
+        'workflow_job',
+        workflowJobPayload({
+          action: 'queued',
+          installationId,
+          jobId,
+          labels: [...SMALL_LABELS],
+          repository: `org-${installationId}/app`,
+        }),
+      );
+    },
+    async editTenant(installationId, update, values, names) {
+      await setup.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: `${prefix}-tenants`,
+          Key: { installation_id: { N: String(installationId) } },
+          UpdateExpression: update,
+          ExpressionAttributeValues: values,
+          ...(names === undefined ? {} : { ExpressionAttributeNames: names }),
+        }),
+      );
     },
     tierQueue: (tier) => tierQueueName(prefix, tier),
     tenantEventsQueue: () => tenantEventsQueueName(prefix),

@@ -1,13 +1,11 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { DeleteMessageCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createReconcilerFunction } from '../../src/lambda/reconciler.js';
-import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
 import { scheduledEvent } from './lambda-events.js';
 import type { Deployment } from './lambda-world.js';
-import { SMALL_LABELS, lambdaWorld } from './lambda-world.js';
+import { lambdaWorld } from './lambda-world.js';
 
 const world = lambdaWorld();
 
@@ -53,17 +51,7 @@ async function hostOfDefaultClient(): Promise<string> {
 }
 
 async function queueJob(aws: Deployment, tenant: number, jobId: number): Promise<void> {
-  await aws.deliver(
-    aws.webhook(),
-    'workflow_job',
-    workflowJobPayload({
-      action: 'queued',
-      installationId: tenant,
-      jobId,
-      labels: [...SMALL_LABELS],
-      repository: `org-${tenant}/app`,
-    }),
-  );
+  await aws.queueSmallJob(aws.webhook(), tenant, jobId);
 }
 
 describe('the reconciler function', () => {
@@ -150,20 +138,9 @@ describe('the reconciler function', () => {
   it('keeps a job that arrived while its tenant item was broken by hand, and serves it once mended', async () => {
     const aws = await world.deploy();
     const tenant = world.addOrganization();
-    await aws.deliver(
-      aws.webhook(),
-      'installation',
-      installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
-    );
+    await aws.install(aws.webhook(), tenant);
     const setLimit = (value: { S: string } | { N: string }) =>
-      aws.setup.dynamodb.send(
-        new UpdateItemCommand({
-          TableName: `${aws.prefix}-tenants`,
-          Key: { installation_id: { N: String(tenant) } },
-          UpdateExpression: 'SET max_runners = :v',
-          ExpressionAttributeValues: { ':v': value },
-        }),
-      );
+      aws.editTenant(tenant, 'SET max_runners = :v', { ':v': value });
     await setLimit({ S: 'three' });
     await queueJob(aws, tenant, 940_201);
     const broken = await aws.consume(

@@ -14,17 +14,7 @@ let jobIds = 910_000;
 /** Sends workflow_job.queued for a small-tier job of the tenant through the webhook function. */
 async function queueJob(aws: Deployment, installationId: number): Promise<number> {
   jobIds += 1;
-  const response = await aws.deliver(
-    aws.webhook(),
-    'workflow_job',
-    workflowJobPayload({
-      action: 'queued',
-      installationId,
-      jobId: jobIds,
-      labels: [...SMALL_LABELS],
-      repository: `org-${installationId}/app`,
-    }),
-  );
+  const response = await aws.queueSmallJob(aws.webhook(), installationId, jobIds);
   expect(response.statusCode).toBe(202);
   return jobIds;
 }

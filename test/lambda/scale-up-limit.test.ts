@@ -1,12 +1,10 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 
 import { createDynamoStores } from '../../src/adapters/aws/dynamodb-stores.js';
 import { ACTIVE_RUNNER_STATES } from '../../src/core/runner.js';
 import { operationsOf } from '../support/aws-calls.js';
-import { installationPayload, workflowJobPayload } from '../support/webhook-payloads.js';
-import { SMALL_LABELS, lambdaWorld } from './lambda-world.js';
+import { lambdaWorld } from './lambda-world.js';
 
 const world = lambdaWorld();
 
@@ -17,19 +15,8 @@ describe('the tenant limit on the AWS backend (F10)', () => {
     const aws = await world.deploy({ smallMaxRunners: 2 });
     const tenant = world.addOrganization();
     const webhook = aws.webhook();
-    for (let job = 1; job <= JOBS; job += 1) {
-      await aws.deliver(
-        webhook,
-        'workflow_job',
-        workflowJobPayload({
-          action: 'queued',
-          installationId: tenant,
-          jobId: 960_000 + job,
-          labels: [...SMALL_LABELS],
-          repository: `org-${tenant}/app`,
-        }),
-      );
-    }
+    for (let job = 1; job <= JOBS; job += 1)
+      await aws.queueSmallJob(webhook, tenant, 960_000 + job);
     const messages = await aws.receive(aws.tierQueue('small'));
 
     // Each invocation is a Lambda environment of its own: its own clients, caches and token.
@@ -68,23 +55,9 @@ describe('the tenant limit on the AWS backend (F10)', () => {
     const tenant = world.addOrganization();
     const webhook = aws.webhook();
     const scaleUp = aws.scaleUp();
-    await aws.deliver(
-      webhook,
-      'installation',
-      installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
-    );
+    await aws.install(webhook, tenant);
     const queueJob = async (job: number) => {
-      await aws.deliver(
-        webhook,
-        'workflow_job',
-        workflowJobPayload({
-          action: 'queued',
-          installationId: tenant,
-          jobId: 961_000 + job,
-          labels: [...SMALL_LABELS],
-          repository: `org-${tenant}/app`,
-        }),
-      );
+      await aws.queueSmallJob(webhook, tenant, 961_000 + job);
       const before = aws.calls.length;
       await aws.consume(scaleUp, aws.tierQueue('small'), await aws.receive(aws.tierQueue('small')));
       return operationsOf(aws.calls.slice(before));
@@ -92,18 +65,11 @@ describe('the tenant limit on the AWS backend (F10)', () => {
 
     await queueJob(1);
     // The seed's tier change, made while the function holds the tenant at max_runners 5.
-    await aws.setup.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: `${aws.prefix}-tenants`,
-        Key: { installation_id: { N: String(tenant) } },
-        UpdateExpression: 'SET tier = :tier, max_runners = :max, updated_at = :now',
-        ExpressionAttributeValues: {
-          ':tier': { S: 'small' },
-          ':max': { N: '1' },
-          ':now': { S: '2026-12-04T12:00:00Z' },
-        },
-      }),
-    );
+    await aws.editTenant(tenant, 'SET tier = :tier, max_runners = :max, updated_at = :now', {
+      ':tier': { S: 'small' },
+      ':max': { N: '1' },
+      ':now': { S: '2026-12-04T12:00:00Z' },
+    });
     const refused = await queueJob(2);
 
     expect(await aws.instancesOf(tenant)).toHaveLength(1);
@@ -140,35 +106,11 @@ describe('the tenant limit on the AWS backend (F10)', () => {
       const tenant = world.addOrganization();
       const webhook = aws.webhook();
       const scaleUp = aws.scaleUp();
-      await aws.deliver(
-        webhook,
-        'installation',
-        installationPayload({ action: 'created', installationId: tenant, login: `org-${tenant}` }),
-      );
+      await aws.install(webhook, tenant);
       const edit = (values: Record<string, { S: string } | { N: string }>) =>
-        aws.setup.dynamodb.send(
-          new UpdateItemCommand({
-            TableName: `${aws.prefix}-tenants`,
-            Key: { installation_id: { N: String(tenant) } },
-            UpdateExpression: update,
-            ExpressionAttributeValues: values,
-            ...(names === undefined ? {} : { ExpressionAttributeNames: names }),
-          }),
-        );
+        aws.editTenant(tenant, update, values, names);
       const queueJobs = async (ids: number[]) => {
-        for (const id of ids) {
-          await aws.deliver(
-            webhook,
-            'workflow_job',
-            workflowJobPayload({
-              action: 'queued',
-              installationId: tenant,
-              jobId: 962_000 + id,
-              labels: [...SMALL_LABELS],
-              repository: `org-${tenant}/app`,
-            }),
-          );
-        }
+        for (const id of ids) await aws.queueSmallJob(webhook, tenant, 962_000 + id);
         await aws.consume(
           scaleUp,
           aws.tierQueue('small'),
